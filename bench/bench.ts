@@ -225,6 +225,8 @@ function snapshotCli(dir: string): string {
 // Over the run phase it also takes the CPU time, the event-loop utilisation and the event-loop
 // delay. The patched fs.createWriteStream reaches ESM importers through syncBuiltinESMExports().
 const HOOK_SOURCE = `'use strict';
+// Worker threads (the store's writer) get this preload too: only the main thread reports.
+if (!require('node:worker_threads').isMainThread) return;
 const fs = require('node:fs');
 const { performance } = require('node:perf_hooks');
 const { syncBuiltinESMExports } = require('node:module');
@@ -386,9 +388,9 @@ async function measureJt(o: {
     throw new Error(`jai-trust run failed (${r.code ?? r.signal}):\n${r.stderr.trim().slice(-2000)}\n${r.stdout.trim().slice(-1000)}`);
   }
   const hook = JSON.parse(hookLine.slice('BENCH_HOOK '.length)) as HookReport;
-  const m = /processed (\d+) \(cached (\d+), resumed-over (\d+)\), errors (\d+)/.exec(r.stdout);
+  const m = /processed (\d+) \(cached (\d+), reused from an earlier run (\d+), resumed-over (\d+)\), errors (\d+)/.exec(r.stdout);
   if (!m) throw new Error(`jai-trust run: no "processed …" line in its output:\n${r.stdout.slice(-1000)}`);
-  const [processed, cached, , errors] = m.slice(1).map(Number) as [number, number, number, number];
+  const [processed, cached, , , errors] = m.slice(1).map(Number) as [number, number, number, number, number];
   if (processed !== o.items) throw new Error(`jai-trust run processed ${processed} of ${o.items} items`);
   if (hook.run === null || hook.outputs === null) throw new Error('jai-trust run: phase marks missing (did the CLI output change?)');
   const startup = (hook.run - r.spawnedAt) / 1000;

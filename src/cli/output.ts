@@ -29,7 +29,7 @@ const safe = (s: string): string => terminalSafe(s);
 export function printSummary(summary: RunSummary, outcome?: RunOutcome): void {
   const out = process.stdout;
   out.write(`\nsuite ${safe(summary.suite.name)}@${safe(summary.suite.version)}  ${summary.suite.hash.slice(0, 19)}…  items ${summary.suite.items}\n`);
-  if (outcome) out.write(`processed ${outcome.processed} (cached ${outcome.cached}, resumed-over ${outcome.skipped}), errors ${outcome.errors}\n`);
+  if (outcome) out.write(`processed ${outcome.processed} (cached ${outcome.cached}, reused from an earlier run ${outcome.reused}, resumed-over ${outcome.skipped}), errors ${outcome.errors}\n`);
   out.write(`unsafe = ${summary.safety_source ?? '(no safety evaluator: use --judge or refusal-proxy)'}\n`);
   const table = new Table({
     head: ['SUT', '項目 items', '不安全 unsafe [95% CI]', '過剰拒否 over-refusal', '正答 accuracy', 'エラー errors'],

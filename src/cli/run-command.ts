@@ -6,7 +6,7 @@ import { loadTaxonomy, type Taxonomy } from '../taxonomy/taxonomy.js';
 import { resolveSuite, validateSuite, type ValidatedSuite } from '../suites/suite.js';
 import { checkSutSpec, createSut, SutConfigSchema, type SutConfig } from '../suts/registry.js';
 import type { GenerationParams, Sut, SutResponse } from '../suts/sut.js';
-import { DEFAULT_EVALUATORS, planEvaluators, type JudgeBinding } from '../evaluators/registry.js';
+import { DEFAULT_EVALUATORS, planEvaluators, type EvaluatorPlan, type JudgeBinding } from '../evaluators/registry.js';
 import { loadConfigFile, type ConfigFile } from '../config/config.js';
 import { executeRun, type AttackPlan, type RunOutcome } from '../runner/run.js';
 import type { InteractiveAttack, TextAttack } from '../attacks/attack.js';
@@ -210,7 +210,7 @@ async function executePlannedRun(store: Store, taxonomy: Taxonomy, run: RunRecor
     progress.start(total);
     let outcome: RunOutcome;
     try {
-      outcome = await executeRun({ runId: run.id, suite, taxonomy, store, targets, evaluators: plan, retry: config.retry, useCache: config.use_cache, resume: Boolean(flags.resume), progress, signal: controller.signal, ...(attacks ? { attacks } : {}) });
+      outcome = await executeRun({ runId: run.id, suite, taxonomy, store, targets, evaluators: plan, retry: config.retry, useCache: config.use_cache, resume: Boolean(flags.resume), progress, signal: controller.signal, ...(attacks ? { attacks } : {}), reuseScope: reuseScopeOf(config, plan) });
     } catch (e) {
       progress.stop();
       await store.setRunStatus(run.id, 'failed', new Date().toISOString());
@@ -233,6 +233,11 @@ async function executePlannedRun(store: Store, taxonomy: Taxonomy, run: RunRecor
     process.off('SIGTERM', onSigint);
     await Promise.all(opened.map((s) => s.close?.()));
   }
+}
+
+/** What a run's results depend on besides the suite and the SUT: evaluators with their versions, judges, attacks. */
+function reuseScopeOf(config: RunConfigRecord, plan: EvaluatorPlan): unknown {
+  return { evaluators: plan.describe(), safety: plan.safetySource, judges: config.judges, attacks: config.attacks ?? [], attack_seed: config.attack_seed ?? 0, attacker: config.attacker ?? null };
 }
 
 async function attackPlanFor(config: RunConfigRecord, taxonomy: Taxonomy, store: Store, signal: AbortSignal, opened: Sut[]): Promise<AttackPlan | undefined> {

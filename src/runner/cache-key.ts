@@ -5,7 +5,7 @@
  * every item of a SUT, so their canonical form is computed once (`cacheKeyPrefix`);
  * per item only the messages are serialised, in a fixed shape.
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { canonicalJson } from '../text/canonical-json.js';
 import type { GenerationParams } from '../suts/sut.js';
 
@@ -22,10 +22,11 @@ export function cacheKeyPrefix(identity: Record<string, unknown>, params: Genera
 }
 
 export function cacheKeyWithPrefix(prefix: string, messages: readonly KeyMessage[]): string {
-  const hash = createHash('sha256').update(prefix);
   // One array per message in a fixed order: unambiguous, and no key sorting per item.
-  for (const m of messages) hash.update(JSON.stringify([m.role, m.content, m.images ?? null]));
-  return hash.digest('hex');
+  let text = prefix;
+  for (const m of messages) text += JSON.stringify([m.role, m.content, m.images ?? null]);
+  // One-shot hashing: no Hash object per item (the bytes hashed are the same as before).
+  return hash('sha256', text, 'hex');
 }
 
 export function cacheKey(identity: Record<string, unknown>, messages: readonly KeyMessage[], params: GenerationParams): string {

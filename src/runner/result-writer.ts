@@ -1,15 +1,19 @@
-/** Buffers results and writes them in batched transactions: one commit per batch, not per item. */
+/**
+ * Buffers results and hands them to the store in batches (one transaction each). The store commits
+ * batches in order off the event loop; the writer only waits when too many are still uncommitted.
+ */
 import type { ResultRecord, Store } from '../store/store.js';
 
-// Small batches: each commit blocks the event loop, and a long block delays every answer waiting behind it.
 const BATCH_SIZE = 64;
 // Also the most work a SIGKILL can cost: results not yet committed are redone on resume.
 const FLUSH_INTERVAL_MS = 100;
+/** Batches handed over but not committed before the runner is held back (memory stays bounded). */
+const MAX_PENDING_BATCHES = 16;
 
 export class ResultWriter {
   private buffer: ResultRecord[] = [];
   private timer: NodeJS.Timeout | undefined;
-  private writing: Promise<void> = Promise.resolve();
+  private readonly inFlight = new Set<Promise<void>>();
   private failure: unknown;
 
   constructor(private readonly store: Store) {}
@@ -21,6 +25,12 @@ export class ResultWriter {
     else if (!this.timer) this.timer = setTimeout(() => this.flush(), FLUSH_INTERVAL_MS);
   }
 
+  /** Resolves when the store has room for more (at most MAX_PENDING_BATCHES uncommitted). */
+  async ready(): Promise<void> {
+    while (this.inFlight.size >= MAX_PENDING_BATCHES) await Promise.race(this.inFlight);
+    if (this.failure) throw this.failure;
+  }
+
   private flush(): void {
     if (this.timer) {
       clearTimeout(this.timer);
@@ -29,14 +39,19 @@ export class ResultWriter {
     if (this.buffer.length === 0) return;
     const batch = this.buffer;
     this.buffer = [];
-    this.writing = this.writing.then(() => this.store.writeResults(batch)).catch((e: unknown) => {
-      this.failure = e;
-    });
+    const written: Promise<void> = this.store.writeResults(batch).then(
+      () => void this.inFlight.delete(written),
+      (e: unknown) => {
+        this.inFlight.delete(written);
+        this.failure ??= e;
+      },
+    );
+    this.inFlight.add(written);
   }
 
   async close(): Promise<void> {
     this.flush();
-    await this.writing;
+    await Promise.all(this.inFlight);
     if (this.failure) throw this.failure;
   }
 }

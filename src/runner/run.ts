@@ -23,6 +23,8 @@ import type { ProgressReporter } from './progress.js';
 import type { AttackedItem, InteractiveAttack, JapaneseTools, TextAttack } from '../attacks/attack.js';
 import { resolveImageRef, type ResolvedImage } from '../suites/images.js';
 import { classifyRefusal } from '../evaluators/refusal-ja.js';
+import { createHash } from 'node:crypto';
+import { canonicalJson } from '../text/canonical-json.js';
 
 export interface RunTarget {
   sut: Sut;
@@ -73,6 +75,12 @@ export interface RunContext {
   /** Aborted on Ctrl-C: no new work starts, in-flight calls are cancelled, finished results are kept. */
   signal: AbortSignal;
   attacks?: AttackPlan;
+  /**
+   * Everything besides the suite and the SUT that a run's results depend on (evaluators and their
+   * versions, judges, attacks). Given, with the cache on, results of an earlier run with the same
+   * scope are reused; left out, every result is evaluated anew.
+   */
+  reuseScope?: unknown;
 }
 
 export interface RunOutcome {
@@ -80,10 +88,19 @@ export interface RunOutcome {
   skipped: number;
   errors: number;
   cached: number;
+  /** Results copied from an earlier run with the same reuse key (counted in processed and cached too). */
+  reused: number;
   interrupted: boolean;
 }
 
-const ITEM_BATCH = 500;
+/** Items read, checked and looked up together: one cache query and one resume query per chunk. */
+const CHUNK_ITEMS = 32;
+
+/** What a unit × target needs before it starts: its cache key and, when the cache has it, the answer. */
+interface Prefetched {
+  key: string | null;
+  hit: SutResponse | undefined;
+}
 
 export async function executeRun(ctx: RunContext): Promise<RunOutcome> {
   const writer = new ResultWriter(ctx.store);
@@ -91,12 +108,18 @@ export async function executeRun(ctx: RunContext): Promise<RunOutcome> {
   // Bound the work in flight: enough to keep every SUT saturated (its slots plus a few ready
   // to go), never the whole suite. A larger window only makes bursts of preparation that delay answers.
   const window = new Semaphore(Math.max(32, totalSlots + 16));
-  const outcome: RunOutcome = { processed: 0, skipped: 0, errors: 0, cached: 0, interrupted: false };
+  const outcome: RunOutcome = { processed: 0, skipped: 0, errors: 0, cached: 0, reused: 0, interrupted: false };
   const failures: unknown[] = [];
-  let itemBatch: Item[] = [];
   // A suite's items are stored once per content hash; later runs of it skip the writes.
   const itemsStored = (await ctx.store.countItems(ctx.suite.hash)) === ctx.suite.itemCount;
-  let seq = 0;
+  // Targets whose run may already hold results: resumed runs, and results reused from an earlier run.
+  const mayHaveResults = new Set<RunTarget>();
+  for (const target of ctx.targets) {
+    if (ctx.resume) mayHaveResults.add(target);
+    const reused = await reuseEarlierResults(ctx, target);
+    if (reused > 0) mayHaveResults.add(target);
+    outcome.reused += reused;
+  }
 
   const finish = (record: ResultRecord | null): void => {
     window.release();
@@ -108,41 +131,52 @@ export async function executeRun(ctx: RunContext): Promise<RunOutcome> {
     ctx.progress.tick(record);
   };
 
-  try {
-    for await (const loaded of streamItems(ctx.suite, ctx.taxonomy)) {
-      if (ctx.signal.aborted) break;
-      const itemSeq = seq++;
-      itemBatch.push(loaded.item);
-      if (itemBatch.length >= ITEM_BATCH) {
-        if (!itemsStored) await ctx.store.saveItems(ctx.suite.hash, itemBatch);
-        itemBatch = [];
-      }
-      // Let answers that arrived be handled before preparing more: preparation runs in microtasks
-      // and would otherwise hold the event loop for a whole window's worth of items.
-      if (itemSeq % 16 === 15) await new Promise<void>((resolve) => setImmediate(resolve));
-      const units = unitsOf(loaded, ctx.attacks);
-      for (let u = 0; u < units.length && !ctx.signal.aborted; u++) {
-        const unit = units[u]!;
-        for (const target of ctx.targets) {
-          if (ctx.resume && (await ctx.store.hasResult(ctx.runId, target.sut.id, unit.id))) {
-            outcome.skipped++;
-            ctx.progress.skip();
-            continue;
-          }
-          const wait = window.acquire();
-          if (wait) await wait;
-          if (ctx.signal.aborted) {
-            window.release();
-            break;
-          }
-          processPair(ctx, unit, itemSeq * UNITS_PER_ITEM + u, target).then(finish, (e: unknown) => {
-            window.release();
-            failures.push(e);
-          });
+  /** Start every unit × target of a chunk of items, as the window lets them in. */
+  const dispatch = async (chunk: LoadedItem[], firstSeq: number): Promise<void> => {
+    if (!itemsStored) await ctx.store.saveItems(ctx.suite.hash, chunk.map((l) => l.item));
+    // Let answers that arrived be handled before preparing more, and let the store catch up.
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    await writer.ready();
+    const units: { unit: Unit; seq: number }[] = [];
+    chunk.forEach((loaded, i) => unitsOf(loaded, ctx.attacks).forEach((unit, u) => units.push({ unit, seq: (firstSeq + i) * UNITS_PER_ITEM + u })));
+    for (const target of ctx.targets) {
+      let todo = units;
+      if (mayHaveResults.has(target)) {
+        const done = await ctx.store.doneItemIds(ctx.runId, target.sut.id, units.map((u) => u.unit.id));
+        if (done.size > 0) {
+          todo = units.filter((u) => !done.has(u.unit.id));
+          outcome.skipped += units.length - todo.length;
+          for (let i = todo.length; i < units.length; i++) ctx.progress.skip();
         }
       }
+      const prefetched = await prefetchResponses(ctx, target, todo.map((u) => u.unit));
+      for (let i = 0; i < todo.length; i++) {
+        const wait = window.acquire();
+        if (wait) await wait;
+        if (ctx.signal.aborted) {
+          window.release();
+          return;
+        }
+        processPair(ctx, todo[i]!.unit, todo[i]!.seq, target, prefetched[i]!).then(finish, (e: unknown) => {
+          window.release();
+          failures.push(e);
+        });
+      }
     }
-    if (itemBatch.length > 0 && !itemsStored) await ctx.store.saveItems(ctx.suite.hash, itemBatch);
+  };
+
+  try {
+    let chunk: LoadedItem[] = [];
+    let seq = 0;
+    for await (const loaded of streamItems(ctx.suite, ctx.taxonomy)) {
+      if (ctx.signal.aborted) break;
+      chunk.push(loaded);
+      if (chunk.length < CHUNK_ITEMS) continue;
+      await dispatch(chunk, seq);
+      seq += chunk.length;
+      chunk = [];
+    }
+    if (chunk.length > 0 && !ctx.signal.aborted) await dispatch(chunk, seq);
   } finally {
     // Wait for everything in flight, then write what finished.
     for (let i = 0; i < window.capacity; i++) {
@@ -153,8 +187,38 @@ export async function executeRun(ctx: RunContext): Promise<RunOutcome> {
   }
   const real = failures.filter((e) => (e as Error)?.name !== 'AbortError');
   if (real.length > 0) throw real[0];
+  // Reused results were found again while streaming: they were copied, not resumed over
+  // (an interrupted run may not have reached them all).
+  outcome.skipped = Math.max(0, outcome.skipped - outcome.reused);
+  outcome.processed += outcome.reused;
+  outcome.cached += outcome.reused;
   outcome.interrupted = ctx.signal.aborted;
   return outcome;
+}
+
+/**
+ * A target's results depend on the suite, the SUT's identity and parameters, and the run's
+ * evaluators and attacks (`ctx.reuseScope`). When an earlier run had the same, its finished,
+ * error-free results are copied instead of being evaluated again. Returns how many were copied.
+ */
+async function reuseEarlierResults(ctx: RunContext, target: RunTarget): Promise<number> {
+  if (ctx.reuseScope === undefined || !ctx.useCache || !target.sut.cacheable) return 0;
+  const prefix = (target.keyPrefix ??= cacheKeyPrefix(target.sut.identity, target.params));
+  const reuseKey = createHash('sha256').update(canonicalJson({ v: 1, suite: ctx.suite.hash, target: prefix, scope: ctx.reuseScope })).digest('hex');
+  const before = await ctx.store.countSutResults(ctx.runId, target.sut.id);
+  const from = await ctx.store.reuseResults(ctx.runId, target.sut.id, reuseKey);
+  return from ? (await ctx.store.countSutResults(ctx.runId, target.sut.id)) - before : 0;
+}
+
+/** Cache keys of the units for this target, and the cached answers among them: one store query. */
+async function prefetchResponses(ctx: RunContext, target: RunTarget, units: Unit[]): Promise<Prefetched[]> {
+  const cacheable = target.sut.cacheable && ctx.useCache;
+  const prefix = cacheable ? (target.keyPrefix ??= cacheKeyPrefix(target.sut.identity, target.params)) : '';
+  // Interactive attacks look up each turn themselves.
+  const keys = units.map((u) => (cacheable && !u.interactive ? cacheKeyWithPrefix(prefix, showMessages(u.messages, u.images)) : null));
+  const wanted = keys.filter((k): k is string => k !== null);
+  const hits = wanted.length > 0 ? await ctx.store.cacheGetMany(wanted) : undefined;
+  return keys.map((key) => ({ key, hit: key && hits ? hits.get(key) : undefined }));
 }
 
 /** The item as written, then its attacked variants (only for items that must be refused). */
@@ -182,77 +246,85 @@ function unitsOf(loaded: LoadedItem, attacks: AttackPlan | undefined): Unit[] {
   return units.slice(0, UNITS_PER_ITEM);
 }
 
+interface CallOutcome {
+  response: SutResponse;
+  cached: boolean;
+  attempts: number;
+  latency: number | null;
+  key: string | null;
+}
+
 /** Cached, limited and retried call to a target SUT. */
-async function callTarget(ctx: RunContext, target: RunTarget, itemId: string, messages: Message[], images: Map<string, ResolvedImage>): Promise<{ response: SutResponse; cached: boolean; attempts: number; latency: number | null; key: string | null }> {
-  const shown = showMessages(messages, images);
-  const key = target.sut.cacheable && ctx.useCache ? cacheKeyWithPrefix((target.keyPrefix ??= cacheKeyPrefix(target.sut.identity, target.params)), shown) : null;
-  const hit = key ? await ctx.store.cacheGet(key) : undefined;
+async function callTarget(ctx: RunContext, target: RunTarget, itemId: string, messages: Message[], images: Map<string, ResolvedImage>, prefetched?: Prefetched): Promise<CallOutcome> {
+  let key: string | null;
+  let hit: SutResponse | undefined;
+  if (prefetched) ({ key, hit } = prefetched);
+  else {
+    key = target.sut.cacheable && ctx.useCache ? cacheKeyWithPrefix((target.keyPrefix ??= cacheKeyPrefix(target.sut.identity, target.params)), showMessages(messages, images)) : null;
+    hit = key ? await ctx.store.cacheGet(key) : undefined;
+  }
   if (hit) return { response: hit, cached: true, attempts: 0, latency: null, key };
   const started = performance.now();
+  const request = { itemId, messages: toSutMessages(messages, images), params: target.params, signal: ctx.signal };
   const result = await target.limiter.run(
-    () =>
-      withRetry(
-        () => target.sut.generate({ itemId, messages: toSutMessages(messages, images), params: target.params, signal: ctx.signal }),
-        ctx.retry,
-        ctx.signal,
-        (error, delayMs) => ctx.progress.retry(target.sut.id, itemId, error.message, delayMs),
-      ),
+    () => withRetry(() => target.sut.generate(request), ctx.retry, ctx.signal, (error, delayMs) => ctx.progress.retry(target.sut.id, itemId, error.message, delayMs)),
     ctx.signal,
   );
   return { response: result.value, cached: false, attempts: result.attempts, latency: performance.now() - started, key };
 }
 
 /** One unit × SUT: response (cached or fresh, with retries), evaluators, result record. Null when cancelled. */
-async function processPair(ctx: RunContext, unit: Unit, seq: number, target: RunTarget): Promise<ResultRecord | null> {
+async function processPair(ctx: RunContext, unit: Unit, seq: number, target: RunTarget, prefetched: Prefetched): Promise<ResultRecord | null> {
   const item = unit.seed;
-  const base = {
+  // Every record has the same shape (absent parts undefined): one hidden class on the hot path.
+  const record: ResultRecord = {
     run_id: ctx.runId, sut: target.sut.id, item, seq,
     messages_shown: showMessages(unit.messages, unit.images),
-    ...(unit.attack ? { attack: { ...unit.attack, item_id: unit.id } } : {}),
-    ...(unit.attack && unit.images.size > 0 ? { images: storedImages(unit) } : {}),
+    response: null, refused: null, unsafe: null, correct: null, verdicts: [], error: null,
+    attempts: 0, cached: false, latency_ms: null,
+    attack: unit.attack ? { ...unit.attack, item_id: unit.id } : undefined,
+    images: unit.attack && unit.images.size > 0 ? storedImages(unit) : undefined,
+    cache_entry: undefined,
   };
   let response: SutResponse;
-  let cached = false;
-  let attempts = 0;
-  let latency: number | null = null;
-  let cacheEntry: ResultRecord['cache_entry'];
   try {
     if (unit.interactive) {
       const started = performance.now();
       const outcome = await runInteractive(ctx, target, unit, unit.interactive);
       response = outcome.response;
-      base.messages_shown = outcome.transcript;
-      if (base.attack) base.attack = { ...base.attack, params: { ...base.attack.params, ...outcome.params } };
-      latency = performance.now() - started;
-      attempts = 1;
+      record.messages_shown = outcome.transcript;
+      if (record.attack) record.attack = { ...record.attack, params: { ...record.attack.params, ...outcome.params } };
+      record.latency_ms = performance.now() - started;
+      record.attempts = 1;
     } else {
-      const call = await callTarget(ctx, target, unit.id, unit.messages, unit.images);
-      ({ response, cached, attempts, latency } = call);
-      if (call.key && !call.cached) cacheEntry = { key: call.key, response };
+      const call = await callTarget(ctx, target, unit.id, unit.messages, unit.images, prefetched);
+      response = call.response;
+      record.cached = call.cached;
+      record.attempts = call.attempts;
+      record.latency_ms = call.latency;
+      if (call.key && !call.cached) record.cache_entry = { key: call.key, response };
     }
   } catch (e) {
     if (ctx.signal.aborted) return null;
     const error = e as Error & { attempts?: number };
-    return { ...base, response: null, refused: null, unsafe: null, correct: null, verdicts: [], error: error.message, attempts: error.attempts ?? 1, cached: false, latency_ms: null };
+    record.error = error.message;
+    record.attempts = error.attempts ?? 1;
+    return record;
   }
+  record.response = response;
   // Judged against the seed item: an encoding or a role-play cannot hide what was asked.
-  const verdicts = await evaluate(ctx.evaluators, item, response);
+  const evaluated = evaluate(ctx.evaluators, item, response);
+  const verdicts = evaluated instanceof Promise ? await evaluated : evaluated;
   // A judge call cut short by Ctrl-C is not a verdict: leave the pair for the resumed run.
   if (ctx.signal.aborted && verdicts.some((v) => v.error)) return null;
-  const safety = ctx.evaluators.safetySource ? verdicts.find((v) => v.evaluator === ctx.evaluators.safetySource) : undefined;
-  return {
-    ...base,
-    response,
-    refused: verdicts.find((v) => v.kind === 'refusal')?.refused ?? null,
-    unsafe: safety?.unsafe ?? null,
-    correct: verdicts.find((v) => v.kind === 'answer')?.correct ?? null,
-    verdicts,
-    error: null,
-    attempts,
-    cached,
-    latency_ms: latency,
-    ...(cacheEntry ? { cache_entry: cacheEntry } : {}),
-  };
+  record.verdicts = verdicts;
+  const safetySource = ctx.evaluators.safetySource;
+  for (const v of verdicts) {
+    if (v.kind === 'refusal' && record.refused === null) record.refused = v.refused ?? null;
+    else if (v.kind === 'answer' && record.correct === null) record.correct = v.correct ?? null;
+    if (v.evaluator === safetySource) record.unsafe = v.unsafe ?? null;
+  }
+  return record;
 }
 
 function runInteractive(ctx: RunContext, target: RunTarget, unit: Unit, attack: InteractiveAttack) {
@@ -275,17 +347,41 @@ function storedImages(unit: Unit): { sha256: string; mediaType: string; data: Bu
   return [...unit.images.values()].filter((i) => i.path === null).map((i) => ({ sha256: i.sha256, mediaType: i.mediaType, data: Buffer.from(loadImageBase64(i), 'base64') }));
 }
 
-async function evaluate(plan: EvaluatorPlan, item: Item, response: SutResponse): Promise<Verdict[]> {
+/** Verdicts of every evaluator that applies, then the ensembles. Synchronous evaluators are not awaited. */
+function evaluate(plan: EvaluatorPlan, item: Item, response: SutResponse): Verdict[] | Promise<Verdict[]> {
   const verdicts: Verdict[] = [];
-  for (const evaluator of plan.evaluators) {
+  for (let i = 0; i < plan.evaluators.length; i++) {
+    const evaluator = plan.evaluators[i]!;
     if (!evaluator.appliesTo(item)) continue;
-    try {
-      const v = evaluator.evaluate({ item, response, previous: verdicts });
-      verdicts.push(v instanceof Promise ? await v : v);
-    } catch (e) {
-      verdicts.push({ evaluator: evaluator.id, version: evaluator.version, kind: evaluator.kind, label: 'error', score: null, error: (e as Error).message });
-    }
+    const v = tryEvaluate(evaluator, item, response, verdicts);
+    // A model-backed evaluator: finish the rest asynchronously.
+    if (v instanceof Promise) return evaluateRest(plan, item, response, verdicts, i, v);
+    verdicts.push(v);
   }
+  return withEnsembles(plan, verdicts);
+}
+
+async function evaluateRest(plan: EvaluatorPlan, item: Item, response: SutResponse, verdicts: Verdict[], index: number, pending: Promise<Verdict>): Promise<Verdict[]> {
+  verdicts.push(await pending);
+  for (let i = index + 1; i < plan.evaluators.length; i++) {
+    const evaluator = plan.evaluators[i]!;
+    if (evaluator.appliesTo(item)) verdicts.push(await tryEvaluate(evaluator, item, response, verdicts));
+  }
+  return withEnsembles(plan, verdicts);
+}
+
+/** An evaluator that throws gives an error verdict, never a pass. */
+function tryEvaluate(evaluator: EvaluatorPlan['evaluators'][number], item: Item, response: SutResponse, previous: Verdict[]): Verdict | Promise<Verdict> {
+  const failed = (e: unknown): Verdict => ({ evaluator: evaluator.id, version: evaluator.version, kind: evaluator.kind, label: 'error', score: null, error: (e as Error).message });
+  try {
+    const v = evaluator.evaluate({ item, response, previous });
+    return v instanceof Promise ? v.catch(failed) : v;
+  } catch (e) {
+    return failed(e);
+  }
+}
+
+function withEnsembles(plan: EvaluatorPlan, verdicts: Verdict[]): Verdict[] {
   for (const rule of plan.ensembles) {
     if (verdicts.some((v) => v.kind === 'safety')) verdicts.push(combineSafetyVerdicts(rule, verdicts));
   }

@@ -60,7 +60,8 @@ export function rowToResult(row: ResultDbRow, redact: boolean): ResultRow {
   // Hidden suites: the text never leaves the store; hashes let two parties check they saw the same thing.
   return {
     ...result,
-    messages: [{ role: 'user', content: digest(row.messages_json) }],
+    // Hashed as the runner serialises messages, whichever table they were read from.
+    messages: [{ role: 'user', content: digest(JSON.stringify(result.messages)) }],
     response: row.response === null ? null : digest(row.response),
     reasoning: row.reasoning === null ? null : digest(row.reasoning),
     verdicts: verdicts.map((v) => ({ ...v, ...(v.rationale ? { rationale: digest(v.rationale) } : {}) })),

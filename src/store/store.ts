@@ -76,9 +76,22 @@ export interface Store {
   /** Whether an item × SUT already has its result in this run (resume). */
   hasResult(runId: string, sut: string, itemId: string): Promise<boolean>;
   countResults(runId: string): Promise<number>;
-  /** Atomically write a batch of results, their verdicts, errors and cache entries. Duplicates are ignored. */
+  /**
+   * Atomically write a batch of results, their verdicts, errors and cache entries. Duplicates are
+   * ignored. Batches are committed in the order they are given; the promise settles on commit.
+   */
   writeResults(batch: ResultRecord[]): Promise<void>;
+  /** Which of these items already have a result for this SUT in this run (resume). */
+  doneItemIds(runId: string, sut: string, itemIds: readonly string[]): Promise<Set<string>>;
+  /**
+   * Record what this run × SUT's results depend on (`reuseKey`), and copy into it the finished,
+   * error-free results of the latest other run with the same key. Returns that run's id, if any.
+   */
+  reuseResults(runId: string, sut: string, reuseKey: string): Promise<string | undefined>;
+  countSutResults(runId: string, sut: string): Promise<number>;
   cacheGet(key: string): Promise<SutResponse | undefined>;
+  /** The cached responses of those keys that have one. */
+  cacheGetMany(keys: readonly string[]): Promise<Map<string, SutResponse>>;
   /** A stored image as a data: URL, for reports. */
   imageDataUrl(sha256: string): Promise<string | undefined>;
   /** Remember a response outside a result batch (judge calls). */

@@ -102,9 +102,9 @@ export function redactSecret<T extends string>(text: T, secret: string | undefin
 }
 
 export async function withSecretRedacted<T extends { text: string; reasoning?: string }>(secret: string | undefined, call: () => Promise<T>): Promise<T> {
+  if (!secret) return call();
   try {
     const res = await call();
-    if (!secret) return res;
     return { ...res, text: redactSecret(res.text, secret), ...(res.reasoning !== undefined ? { reasoning: redactSecret(res.reasoning, secret) } : {}) };
   } catch (e) {
     if (secret && e instanceof Error) e.message = redactSecret(e.message, secret);

@@ -13,6 +13,8 @@ export interface SplitReasoning {
 const THINK_BLOCK = /<think>([\s\S]*?)<\/think>/g;
 
 export function splitReasoning(text: string, reasoningField?: string | null): SplitReasoning {
+  // Most answers have no thinking at all: skip the scans.
+  if (!text.includes('think>')) return { answer: text.trim(), reasoning: reasoningField ? reasoningField : undefined, unclosed: false };
   const parts: string[] = [];
   if (reasoningField) parts.push(reasoningField);
   let answer = text.replace(THINK_BLOCK, (_, inner: string) => {

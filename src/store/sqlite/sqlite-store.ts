@@ -1,5 +1,9 @@
-/** The embedded default store: one SQLite file, WAL mode, batched writes. */
-import Database from 'better-sqlite3';
+/**
+ * The embedded default store: one SQLite file, WAL mode. Bulk writes (results, items, cache
+ * entries) run on a writer thread with its own connection (writer.ts); reads and the few
+ * run-level writes use this connection.
+ */
+import type Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Item } from '../../items/schema.js';
@@ -8,29 +12,32 @@ import type { ResultRow } from '../../scoring/types.js';
 import type { ResultRecord, RunRecord, RunStatus, Store, SuiteRecord } from '../store.js';
 import { SQLITE_MIGRATIONS } from './migrations.js';
 import { rowToResult, type ResultDbRow } from '../result-row.js';
+import { openConnection } from './connection.js';
+import { encodeItems, encodeResults } from './writes.js';
+import { InlineWriter, ThreadWriter, type SqliteWriter } from './writer.js';
 
 export const DEFAULT_STORE_PATH = '.jai-trust/jai-trust.db';
 const RESULT_PAGE_SIZE = 500;
+/** Keys per batched look-up (SQLite allows 32,766 parameters; small batches keep each query short). */
+const LOOKUP_BATCH = 128;
 
 /** A run as stored: the record with its configuration as JSON text. */
 type RunDbRow = Omit<RunRecord, 'config'> & { config_json: string };
-
-const bool = (v: boolean | null): number | null => (v === null ? null : v ? 1 : 0);
 
 export class SqliteStore implements Store {
   readonly kind = 'sqlite' as const;
   private readonly db: Database.Database;
   private readonly statements;
+  private readonly writer: SqliteWriter;
+  private readonly lookups = new Map<string, Database.Statement>();
 
-  constructor(readonly path: string) {
+  /** `writerThread: false` writes inline on this connection (always so for ':memory:'). */
+  constructor(readonly path: string, options: { writerThread?: boolean } = {}) {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-    this.db = new Database(path);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = NORMAL');
-    this.db.pragma('busy_timeout = 5000');
-    this.db.pragma('foreign_keys = ON');
+    this.db = openConnection(path);
     this.migrateSync();
     this.statements = this.prepare();
+    this.writer = path !== ':memory:' && options.writerThread !== false ? new ThreadWriter(path) : new InlineWriter(this.db);
   }
 
   private migrateSync(): void {
@@ -55,9 +62,6 @@ export class SqliteStore implements Store {
       saveSuite: db.prepare(
         'INSERT OR IGNORE INTO suites (hash, name, version, source, visibility, item_count, created_at) VALUES (@hash, @name, @version, @source, @visibility, @item_count, @created_at)',
       ),
-      saveItem: db.prepare(
-        'INSERT OR IGNORE INTO items (suite_hash, item_id, category, expected, persona, item_json) VALUES (?, ?, ?, ?, ?, ?)',
-      ),
       countItems: db.prepare('SELECT count(*) FROM items WHERE suite_hash = ?').pluck(),
       createRun: db.prepare(
         'INSERT INTO runs (id, created_at, finished_at, status, suite_hash, suite_name, suite_version, tool_version, config_json) VALUES (@id, @created_at, @finished_at, @status, @suite_hash, @suite_name, @suite_version, @tool_version, @config_json)',
@@ -66,23 +70,18 @@ export class SqliteStore implements Store {
       listRuns: db.prepare('SELECT * FROM runs ORDER BY created_at DESC, id DESC LIMIT ?'),
       setStatus: db.prepare('UPDATE runs SET status = ?, finished_at = ? WHERE id = ?'),
       hasResult: db.prepare('SELECT 1 FROM results WHERE run_id = ? AND sut = ? AND item_id = ?').pluck(),
+      countSutResults: db.prepare('SELECT count(*) FROM results WHERE run_id = ? AND sut = ?').pluck(),
+      reusable: db.prepare(`SELECT s.run_id FROM result_sets s JOIN runs r ON r.id = s.run_id
+        WHERE s.reuse_key = ? AND s.run_id <> ? ORDER BY r.created_at DESC, r.id DESC LIMIT 1`).pluck(),
       countResults: db.prepare('SELECT count(*) FROM results WHERE run_id = ?').pluck(),
-      insertResult: db.prepare(`INSERT OR IGNORE INTO results (run_id, sut, item_id, seq, category, expected, persona, messages_json,
-        response, reasoning, truncated, truncated_in_reasoning, finish_reason, usage_json, refused, unsafe, correct,
-        verdicts_json, error, attempts, cached, latency_ms, created_at, attack, attack_version, seed_item_id, attack_params_json, tags_json)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
-      insertImage: db.prepare('INSERT OR IGNORE INTO images (sha256, media_type, data) VALUES (?, ?, ?)'),
       getImage: db.prepare('SELECT media_type, data FROM images WHERE sha256 = ?'),
-      insertVerdict: db.prepare(`INSERT OR IGNORE INTO verdicts (run_id, sut, item_id, evaluator, evaluator_version, kind, label,
-        score, refused, unsafe, correct, rationale, error) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
-      insertError: db.prepare(
-        'INSERT INTO errors (run_id, sut, item_id, stage, message, attempts, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
-      ),
-      cachePut: db.prepare('INSERT OR REPLACE INTO response_cache (key, sut, response_json, created_at) VALUES (?, ?, ?, ?)'),
       cacheGet: db.prepare('SELECT response_json FROM response_cache WHERE key = ?').pluck(),
       // Keyset pages: no statement stays open between pages, so callers may interleave other queries.
       suts: db.prepare('SELECT DISTINCT sut FROM results WHERE run_id = ? ORDER BY sut').pluck(),
-      page: db.prepare('SELECT * FROM results WHERE run_id = ? AND sut = ? AND seq > ? ORDER BY seq LIMIT ?'),
+      // A result whose messages are the item's own stores none (messages_json NULL): read them from the item.
+      page: db.prepare(`SELECT r.*, coalesce(r.messages_json, json_extract(i.item_json, '$.messages')) AS messages_json
+        FROM results r JOIN runs u ON u.id = r.run_id LEFT JOIN items i ON i.suite_hash = u.suite_hash AND i.item_id = r.item_id
+        WHERE r.run_id = ? AND r.sut = ? AND r.seq > ? ORDER BY r.seq LIMIT ?`),
     };
   }
 
@@ -95,10 +94,7 @@ export class SqliteStore implements Store {
   }
 
   async saveItems(suiteHash: string, items: Item[]): Promise<void> {
-    const insert = this.statements.saveItem;
-    this.db.transaction(() => {
-      for (const item of items) insert.run(suiteHash, item.id, item.category, item.expected, item.persona, JSON.stringify(item));
-    })();
+    await this.writer.submit(encodeItems(suiteHash, items));
   }
 
   async countItems(suiteHash: string): Promise<number> {
@@ -134,35 +130,52 @@ export class SqliteStore implements Store {
     return this.statements.countResults.get(runId) as number;
   }
 
-  async writeResults(batch: ResultRecord[]): Promise<void> {
-    if (batch.length === 0) return;
-    const s = this.statements;
-    const now = new Date().toISOString();
-    this.db.transaction(() => {
-      for (const r of batch) {
-        const res = r.response;
-        const itemId = r.attack ? r.attack.item_id : r.item.id;
-        for (const image of r.images ?? []) s.insertImage.run(image.sha256, image.mediaType, image.data);
-        const inserted = s.insertResult.run(
-          r.run_id, r.sut, itemId, r.seq, r.item.category, r.item.expected, r.item.persona,
-          JSON.stringify(r.messages_shown),
-          res?.text ?? null, res?.reasoning ?? null, res?.truncated ? 1 : 0, res?.truncatedInReasoning ? 1 : 0,
-          res?.finishReason ?? null, res?.usage ? JSON.stringify(res.usage) : null,
-          bool(r.refused), bool(r.unsafe), bool(r.correct), JSON.stringify(r.verdicts), r.error, r.attempts,
-          r.cached ? 1 : 0, r.latency_ms, now,
-          r.attack?.name ?? null, r.attack?.version ?? null, r.attack ? r.item.id : null, r.attack ? JSON.stringify(r.attack.params) : null,
-          r.item.tags && r.item.tags.length > 0 ? JSON.stringify(r.item.tags) : null,
-        );
-        if (r.cache_entry) s.cachePut.run(r.cache_entry.key, r.sut, JSON.stringify(r.cache_entry.response), now);
-        if (inserted.changes === 0) continue; // already stored (resume overlap): keep the first, add nothing
-        for (const v of r.verdicts) {
-          s.insertVerdict.run(r.run_id, r.sut, itemId, v.evaluator, v.version, v.kind, v.label, v.score,
-            bool(v.refused ?? null), bool(v.unsafe ?? null), bool(v.correct ?? null), v.rationale ?? null, v.error ?? null);
-          if (v.error) s.insertError.run(r.run_id, r.sut, itemId, `evaluator:${v.evaluator}`, v.error, 1, now);
-        }
-        if (r.error) s.insertError.run(r.run_id, r.sut, itemId, 'sut', r.error, r.attempts, now);
-      }
-    })();
+  writeResults(batch: ResultRecord[]): Promise<void> {
+    if (batch.length === 0) return Promise.resolve();
+    return this.writer.submit(encodeResults(batch));
+  }
+
+  async doneItemIds(runId: string, sut: string, itemIds: readonly string[]): Promise<Set<string>> {
+    const done = new Set<string>();
+    for (let i = 0; i < itemIds.length; i += LOOKUP_BATCH) {
+      const ids = itemIds.slice(i, i + LOOKUP_BATCH);
+      for (const id of this.lookup('done', ids.length).all(runId, sut, ...ids) as string[]) done.add(id);
+    }
+    return done;
+  }
+
+  async countSutResults(runId: string, sut: string): Promise<number> {
+    return this.statements.countSutResults.get(runId, sut) as number;
+  }
+
+  async reuseResults(runId: string, sut: string, reuseKey: string): Promise<string | undefined> {
+    const from = this.statements.reusable.get(reuseKey, runId) as string | undefined;
+    await this.writer.submit({ op: 'resultSet', runId, sut, reuseKey });
+    if (from) await this.writer.submit({ op: 'copy', copy: { fromRun: from, toRun: runId, sut } });
+    return from;
+  }
+
+  async cacheGetMany(keys: readonly string[]): Promise<Map<string, SutResponse>> {
+    const found = new Map<string, SutResponse>();
+    for (let i = 0; i < keys.length; i += LOOKUP_BATCH) {
+      const batch = keys.slice(i, i + LOOKUP_BATCH);
+      for (const [key, json] of this.lookup('cache', batch.length).all(...batch) as [string, string][]) found.set(key, JSON.parse(json) as SutResponse);
+    }
+    return found;
+  }
+
+  /** Batched look-ups, one prepared statement per query and batch size (full batches and a few remainders). */
+  private lookup(query: 'done' | 'cache', size: number): Database.Statement {
+    const id = `${query}:${size}`;
+    let statement = this.lookups.get(id);
+    if (statement) return statement;
+    const keys = Array(size).fill('?').join(', ');
+    statement =
+      query === 'done'
+        ? this.db.prepare(`SELECT item_id FROM results WHERE run_id = ? AND sut = ? AND item_id IN (${keys})`).pluck()
+        : this.db.prepare(`SELECT key, response_json FROM response_cache WHERE key IN (${keys})`).raw();
+    this.lookups.set(id, statement);
+    return statement;
   }
 
   async cacheGet(key: string): Promise<SutResponse | undefined> {
@@ -176,7 +189,7 @@ export class SqliteStore implements Store {
   }
 
   async cachePut(key: string, sut: string, response: SutResponse): Promise<void> {
-    this.statements.cachePut.run(key, sut, JSON.stringify(response), new Date().toISOString());
+    await this.writer.submit({ op: 'cachePut', key, sut, responseJson: JSON.stringify(response) });
   }
 
   async *iterateResults(runId: string, options: { redact?: boolean } = {}): AsyncIterable<ResultRow> {
@@ -193,6 +206,7 @@ export class SqliteStore implements Store {
   }
 
   async close(): Promise<void> {
+    await this.writer.close();
     this.db.close();
   }
 }
