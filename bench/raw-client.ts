@@ -26,7 +26,7 @@ interface Options {
   suite: string;
   concurrency: number;
   model: string;
-  client: 'undici' | 'http';
+  client: 'undici' | 'dispatch' | 'http';
   limit: number;
   /** Burn this much CPU (busy loop) after each answer: a stand-in for per-item processing. */
   busyUs: number;
@@ -44,6 +44,40 @@ function undiciPost(o: Options): { post: Post; close: () => Promise<void> } {
       if (res.statusCode !== 200) throw new Error(`HTTP ${res.statusCode}`);
       return text;
     },
+    close: () => pool.close(),
+  };
+}
+
+/** undici's lowest-level API: a handler object instead of a response stream per request. */
+function dispatchPost(o: Options): { post: Post; close: () => Promise<void> } {
+  const pool = new Pool(o.baseUrl.origin, { connections: o.concurrency, pipelining: 1, keepAliveTimeout: 30_000 });
+  const path = o.baseUrl.pathname.replace(/\/+$/, '') + '/chat/completions';
+  const origin = o.baseUrl.origin;
+  return {
+    post: (body) =>
+      new Promise<string>((resolve, reject) => {
+        const chunks: Buffer[] = [];
+        let status = 0;
+        pool.dispatch(
+          { origin, path, method: 'POST', headers: { 'content-type': 'application/json' }, body },
+          {
+            onRequestStart() {},
+            onResponseStart(_c, statusCode) {
+              status = statusCode;
+            },
+            onResponseData(_c, chunk) {
+              chunks.push(chunk);
+            },
+            onResponseEnd() {
+              if (status !== 200) reject(new Error(`HTTP ${status}`));
+              else resolve(Buffer.concat(chunks).toString('utf8'));
+            },
+            onResponseError(_c, error) {
+              reject(error);
+            },
+          },
+        );
+      }),
     close: () => pool.close(),
   };
 }
@@ -83,7 +117,7 @@ function httpPost(o: Options): { post: Post; close: () => Promise<void> } {
 export async function runRawClient(o: Options): Promise<{ items: number; errors: number; ms: number; cpu_s: number }> {
   const lines = readFileSync(o.suite, 'utf8').split('\n').filter((l) => l.length > 0);
   const n = Math.min(lines.length, o.limit);
-  const { post, close } = o.client === 'http' ? httpPost(o) : undiciPost(o);
+  const { post, close } = o.client === 'http' ? httpPost(o) : o.client === 'dispatch' ? dispatchPost(o) : undiciPost(o);
   let next = 0;
   let done = 0;
   let errors = 0;
@@ -128,8 +162,8 @@ async function main(): Promise<void> {
     strict: true,
   });
   if (!values['base-url'] || !values.suite) throw new Error('--base-url and --suite are required');
-  const client = values.client === 'http' ? 'http' : values.client === 'undici' ? 'undici' : undefined;
-  if (!client) throw new Error(`--client must be undici or http, got ${values.client}`);
+  const client = values.client === 'http' || values.client === 'undici' || values.client === 'dispatch' ? values.client : undefined;
+  if (!client) throw new Error(`--client must be undici, dispatch or http, got ${values.client}`);
   const o: Options = {
     baseUrl: new URL(values['base-url']),
     suite: values.suite,

@@ -16,7 +16,7 @@ import type { Verdict } from '../evaluators/evaluator.js';
 import { combineSafetyVerdicts } from '../evaluators/ensemble.js';
 import { Semaphore, SutLimiter } from './limits.js';
 import { withRetry, type RetryPolicy } from './retry.js';
-import { cacheKeyPrefix, cacheKeyWithPrefix } from './cache-key.js';
+import { cacheKeyIn, keySpace, type KeySpace } from './cache-key.js';
 import { seededRandom as seededRandomFor } from '../attacks/random.js';
 import { ResultWriter } from './result-writer.js';
 import type { ProgressReporter } from './progress.js';
@@ -31,7 +31,9 @@ export interface RunTarget {
   limiter: SutLimiter;
   params: GenerationParams;
   /** Canonical identity + parameters, computed once per SUT for the cache keys. */
-  keyPrefix?: string;
+  keySpace?: KeySpace;
+  /** The cache holds nothing for this SUT configuration (checked at the start): no look-ups. */
+  cacheEmpty?: boolean;
 }
 
 /** Attacks applied to every item that must be refused, beside the item as written. */
@@ -165,10 +167,12 @@ export async function executeRun(ctx: RunContext): Promise<RunOutcome> {
     }
   };
 
+  // Everything already there (an identical re-run, a finished resume): nothing to stream.
+  const complete = itemsStored && (await allTargetsComplete(ctx, mayHaveResults));
   try {
     let chunk: LoadedItem[] = [];
     let seq = 0;
-    for await (const loaded of streamItems(ctx.suite, ctx.taxonomy)) {
+    for await (const loaded of complete ? [] : streamItems(ctx.suite, ctx.taxonomy)) {
       if (ctx.signal.aborted) break;
       chunk.push(loaded);
       if (chunk.length < CHUNK_ITEMS) continue;
@@ -187,6 +191,10 @@ export async function executeRun(ctx: RunContext): Promise<RunOutcome> {
   }
   const real = failures.filter((e) => (e as Error)?.name !== 'AbortError');
   if (real.length > 0) throw real[0];
+  if (complete) {
+    outcome.skipped = ctx.suite.itemCount * ctx.targets.length;
+    for (let i = 0; i < outcome.skipped; i++) ctx.progress.skip();
+  }
   // Reused results were found again while streaming: they were copied, not resumed over
   // (an interrupted run may not have reached them all).
   outcome.skipped = Math.max(0, outcome.skipped - outcome.reused);
@@ -196,6 +204,16 @@ export async function executeRun(ctx: RunContext): Promise<RunOutcome> {
   return outcome;
 }
 
+/** Whether every target already holds a result for every item (only knowable without attacks, whose variants vary). */
+async function allTargetsComplete(ctx: RunContext, mayHaveResults: Set<RunTarget>): Promise<boolean> {
+  if (ctx.attacks) return false;
+  for (const target of ctx.targets) {
+    if (!mayHaveResults.has(target)) return false;
+    if ((await ctx.store.countSutResults(ctx.runId, target.sut.id)) !== ctx.suite.itemCount) return false;
+  }
+  return true;
+}
+
 /**
  * A target's results depend on the suite, the SUT's identity and parameters, and the run's
  * evaluators and attacks (`ctx.reuseScope`). When an earlier run had the same, its finished,
@@ -203,20 +221,26 @@ export async function executeRun(ctx: RunContext): Promise<RunOutcome> {
  */
 async function reuseEarlierResults(ctx: RunContext, target: RunTarget): Promise<number> {
   if (ctx.reuseScope === undefined || !ctx.useCache || !target.sut.cacheable) return 0;
-  const prefix = (target.keyPrefix ??= cacheKeyPrefix(target.sut.identity, target.params));
-  const reuseKey = createHash('sha256').update(canonicalJson({ v: 1, suite: ctx.suite.hash, target: prefix, scope: ctx.reuseScope })).digest('hex');
+  const space = spaceOf(target);
+  const reuseKey = createHash('sha256').update(canonicalJson({ v: 1, suite: ctx.suite.hash, target: space.prefix, scope: ctx.reuseScope })).digest('hex');
   const before = await ctx.store.countSutResults(ctx.runId, target.sut.id);
   const from = await ctx.store.reuseResults(ctx.runId, target.sut.id, reuseKey);
   return from ? (await ctx.store.countSutResults(ctx.runId, target.sut.id)) - before : 0;
 }
 
+function spaceOf(target: RunTarget): KeySpace {
+  return (target.keySpace ??= keySpace(target.sut.identity, target.params));
+}
+
 /** Cache keys of the units for this target, and the cached answers among them: one store query. */
 async function prefetchResponses(ctx: RunContext, target: RunTarget, units: Unit[]): Promise<Prefetched[]> {
   const cacheable = target.sut.cacheable && ctx.useCache;
-  const prefix = cacheable ? (target.keyPrefix ??= cacheKeyPrefix(target.sut.identity, target.params)) : '';
+  if (!cacheable) return units.map(() => ({ key: null, hit: undefined }));
+  const space = spaceOf(target);
+  target.cacheEmpty ??= !(await ctx.store.cacheHasTag(space.tag));
   // Interactive attacks look up each turn themselves.
-  const keys = units.map((u) => (cacheable && !u.interactive ? cacheKeyWithPrefix(prefix, showMessages(u.messages, u.images)) : null));
-  const wanted = keys.filter((k): k is string => k !== null);
+  const keys = units.map((u) => (u.interactive ? null : cacheKeyIn(space, showMessages(u.messages, u.images))));
+  const wanted = target.cacheEmpty ? [] : keys.filter((k): k is string => k !== null);
   const hits = wanted.length > 0 ? await ctx.store.cacheGetMany(wanted) : undefined;
   return keys.map((key) => ({ key, hit: key && hits ? hits.get(key) : undefined }));
 }
@@ -260,7 +284,7 @@ async function callTarget(ctx: RunContext, target: RunTarget, itemId: string, me
   let hit: SutResponse | undefined;
   if (prefetched) ({ key, hit } = prefetched);
   else {
-    key = target.sut.cacheable && ctx.useCache ? cacheKeyWithPrefix((target.keyPrefix ??= cacheKeyPrefix(target.sut.identity, target.params)), showMessages(messages, images)) : null;
+    key = target.sut.cacheable && ctx.useCache ? cacheKeyIn(spaceOf(target), showMessages(messages, images)) : null;
     hit = key ? await ctx.store.cacheGet(key) : undefined;
   }
   if (hit) return { response: hit, cached: true, attempts: 0, latency: null, key };

@@ -90,6 +90,8 @@ export interface Store {
   reuseResults(runId: string, sut: string, reuseKey: string): Promise<string | undefined>;
   countSutResults(runId: string, sut: string): Promise<number>;
   cacheGet(key: string): Promise<SutResponse | undefined>;
+  /** Whether the cache holds any key of this tag (`<tag>:…`, see runner/cache-key.ts). */
+  cacheHasTag(tag: string): Promise<boolean>;
   /** The cached responses of those keys that have one. */
   cacheGetMany(keys: readonly string[]): Promise<Map<string, SutResponse>>;
   /** A stored image as a data: URL, for reports. */

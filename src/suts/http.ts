@@ -1,5 +1,5 @@
 /** Shared HTTP plumbing for API adapters: pooled keep-alive connections, status → error class. */
-import { Pool, errors as undiciErrors } from 'undici';
+import { Pool, errors as undiciErrors, type Dispatcher } from 'undici';
 import { PermanentError, RetryableError } from './sut.js';
 
 export interface JsonResponse {
@@ -8,37 +8,97 @@ export interface JsonResponse {
   body: string;
 }
 
+type Controller = Parameters<NonNullable<Dispatcher.DispatchHandler['onRequestStart']>>[0];
+
 export class HttpClient {
   private readonly pool: Pool;
+  private readonly origin: string;
   readonly basePath: string;
+  /** Requests in flight per abort signal: one listener per signal cancels them all, not one listener per request. */
+  private readonly inFlight = new WeakMap<AbortSignal, Set<Controller>>();
 
   constructor(baseUrl: string, connections: number, private readonly timeoutMs: number) {
     const url = new URL(baseUrl);
+    this.origin = url.origin;
     this.basePath = url.pathname.replace(/\/+$/, '');
     this.pool = new Pool(url.origin, { connections, pipelining: 1, headersTimeout: timeoutMs, bodyTimeout: timeoutMs, keepAliveTimeout: 30_000 });
   }
 
-  async postJson(path: string, headers: Record<string, string>, payload: unknown, signal?: AbortSignal): Promise<JsonResponse> {
-    try {
-      const res = await this.pool.request({
-        path: this.basePath + path,
-        method: 'POST',
-        headers: { 'content-type': 'application/json', ...headers },
-        body: JSON.stringify(payload),
-        headersTimeout: this.timeoutMs,
-        bodyTimeout: this.timeoutMs,
-        ...(signal ? { signal } : {}),
-      });
-      const body = await res.body.text();
-      return { status: res.statusCode, headers: res.headers, body };
-    } catch (e) {
-      throw classifyNetworkError(e);
+  /**
+   * POST a JSON body and read the whole answer. Uses undici's handler API (no response stream
+   * per request): on a busy run the HTTP layer is a large share of the harness's own work.
+   */
+  postJson(path: string, headers: Record<string, string>, payload: unknown, signal?: AbortSignal): Promise<JsonResponse> {
+    return new Promise<JsonResponse>((resolve, reject) => {
+      if (signal?.aborted) return reject(abortError());
+      const chunks: Buffer[] = [];
+      let status = 0;
+      let responseHeaders: JsonResponse['headers'] = {};
+      let controller: Controller | undefined;
+      const settle = (): void => {
+        if (controller && signal) this.inFlight.get(signal)?.delete(controller);
+      };
+      this.pool.dispatch(
+        {
+          origin: this.origin,
+          path: this.basePath + path,
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...headers },
+          body: JSON.stringify(payload),
+          headersTimeout: this.timeoutMs,
+          bodyTimeout: this.timeoutMs,
+        },
+        {
+          onRequestStart: (c) => {
+            controller = c;
+            if (!signal) return;
+            // Aborted while queued for a connection: cancel now, the signal's listener has fired already.
+            if (signal.aborted) c.abort(abortError());
+            else this.track(signal, c);
+          },
+          onResponseStart: (_c, statusCode, h) => {
+            status = statusCode;
+            responseHeaders = h;
+          },
+          onResponseData: (_c, chunk) => {
+            chunks.push(chunk);
+          },
+          onResponseEnd: () => {
+            settle();
+            resolve({ status, headers: responseHeaders, body: chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks).toString('utf8') });
+          },
+          onResponseError: (_c, error) => {
+            settle();
+            reject(signal?.aborted ? abortError() : classifyNetworkError(error));
+          },
+        },
+      );
+    });
+  }
+
+  private track(signal: AbortSignal, controller: Controller): void {
+    let controllers = this.inFlight.get(signal);
+    if (!controllers) {
+      const set = new Set<Controller>();
+      controllers = set;
+      this.inFlight.set(signal, set);
+      signal.addEventListener('abort', () => {
+        for (const c of set) c.abort(abortError());
+        set.clear();
+      }, { once: true });
     }
+    controllers.add(controller);
   }
 
   async close(): Promise<void> {
     await this.pool.close();
   }
+}
+
+function abortError(): Error {
+  const e = new Error('request aborted');
+  e.name = 'AbortError';
+  return e;
 }
 
 function classifyNetworkError(e: unknown): Error {

@@ -13,7 +13,12 @@ const messages = [{ role: 'user', content: 'こんにちは' }];
 
 test('cache key: stable under key order, different for any change of SUT, messages or params', () => {
   const k = cacheKey(identity, messages, { temperature: 0 });
-  assert.match(k, /^[0-9a-f]{64}$/);
+  assert.match(k, /^[0-9a-f]{16}:[0-9a-f]{64}$/);
+  // One SUT configuration, one tag: the store can tell whether anything is cached for it.
+  const tag = (key: string): string => key.split(':')[0]!;
+  assert.equal(tag(cacheKey(identity, [{ role: 'user', content: '別の質問' }], { temperature: 0 })), tag(k));
+  assert.notEqual(tag(cacheKey({ ...identity, model: 'm2' }, messages, { temperature: 0 })), tag(k));
+  assert.notEqual(tag(cacheKey(identity, messages, { temperature: 0.7 })), tag(k));
   assert.equal(k, cacheKey({ params: {}, base_url: 'http://x/v1', model: 'm', provider: 'openai' }, messages, { temperature: 0 }));
   assert.notEqual(k, cacheKey({ ...identity, model: 'm2' }, messages, { temperature: 0 }));
   assert.notEqual(k, cacheKey({ ...identity, base_url: 'http://y/v1' }, messages, { temperature: 0 }));

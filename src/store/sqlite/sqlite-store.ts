@@ -76,6 +76,8 @@ export class SqliteStore implements Store {
       countResults: db.prepare('SELECT count(*) FROM results WHERE run_id = ?').pluck(),
       getImage: db.prepare('SELECT media_type, data FROM images WHERE sha256 = ?'),
       cacheGet: db.prepare('SELECT response_json FROM response_cache WHERE key = ?').pluck(),
+      // ';' sorts right after ':', so this range is exactly the keys '<tag>:…' (one index probe).
+      cacheHasTag: db.prepare("SELECT 1 FROM response_cache WHERE key >= ? || ':' AND key < ? || ';' LIMIT 1").pluck(),
       // Keyset pages: no statement stays open between pages, so callers may interleave other queries.
       suts: db.prepare('SELECT DISTINCT sut FROM results WHERE run_id = ? ORDER BY sut').pluck(),
       // A result whose messages are the item's own stores none (messages_json NULL): read them from the item.
@@ -153,6 +155,10 @@ export class SqliteStore implements Store {
     await this.writer.submit({ op: 'resultSet', runId, sut, reuseKey });
     if (from) await this.writer.submit({ op: 'copy', copy: { fromRun: from, toRun: runId, sut } });
     return from;
+  }
+
+  async cacheHasTag(tag: string): Promise<boolean> {
+    return this.statements.cacheHasTag.get(tag, tag) !== undefined;
   }
 
   async cacheGetMany(keys: readonly string[]): Promise<Map<string, SutResponse>> {
