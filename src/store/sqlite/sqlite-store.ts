@@ -152,8 +152,7 @@ export class SqliteStore implements Store {
 
   async reuseResults(runId: string, sut: string, reuseKey: string): Promise<string | undefined> {
     const from = this.statements.reusable.get(reuseKey, runId) as string | undefined;
-    await this.writer.submit({ op: 'resultSet', runId, sut, reuseKey });
-    if (from) await this.writer.submit({ op: 'copy', copy: { fromRun: from, toRun: runId, sut } });
+    await this.writer.submit({ op: 'reuse', reuse: { runId, sut, reuseKey, fromRun: from ?? null } });
     return from;
   }
 

@@ -39,11 +39,21 @@ function drain(): void {
   if (queue.length === 0) return;
   const batch = queue;
   queue = [];
-  const reply: WriterReply = { ids: batch.map((r) => r.id) };
   try {
     applier.apply(batch.map((r) => r.op));
+    port.postMessage({ ids: batch.map((r) => r.id) } satisfies WriterReply);
   } catch (e) {
-    reply.error = (e as Error).message;
+    if (batch.length === 1) port.postMessage({ ids: [batch[0]!.id], error: (e as Error).message } satisfies WriterReply);
+    // One bad operation must not take the others of its transaction down: apply them one by one.
+    else for (const request of batch) applyAlone(request);
   }
-  port.postMessage(reply);
+}
+
+function applyAlone(request: WriterRequest): void {
+  try {
+    applier.apply([request.op]);
+    port.postMessage({ ids: [request.id] } satisfies WriterReply);
+  } catch (e) {
+    port.postMessage({ ids: [request.id], error: (e as Error).message } satisfies WriterReply);
+  }
 }

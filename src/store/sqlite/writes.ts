@@ -22,19 +22,23 @@ type WireResult = [
   tags: string[] | null, cacheKey: string | null, createdAt: string,
 ];
 
-/** Reuse the finished, error-free results of an earlier run × SUT in another run. */
-export interface CopyRequest {
-  fromRun: string;
-  toRun: string;
+/**
+ * Record a run × SUT's reuse key and copy into it the finished, error-free results of an earlier
+ * run with that key (`fromRun`, if any) — in one transaction, so a kill cannot leave the key
+ * recorded without the results.
+ */
+export interface ReuseRequest {
+  runId: string;
   sut: string;
+  reuseKey: string;
+  fromRun: string | null;
 }
 
 export type WriteOp =
   | { op: 'results'; json: string; images?: [sha256: string, mediaType: string, data: Uint8Array][] }
   | { op: 'items'; suiteHash: string; json: string }
   | { op: 'cachePut'; key: string; sut: string; responseJson: string }
-  | { op: 'copy'; copy: CopyRequest }
-  | { op: 'resultSet'; runId: string; sut: string; reuseKey: string };
+  | { op: 'reuse'; reuse: ReuseRequest };
 
 export function encodeResults(batch: readonly ResultRecord[]): Extract<WriteOp, { op: 'results' }> {
   const now = new Date().toISOString();
@@ -99,7 +103,7 @@ export class WriteApplier {
       cachePut: db.prepare('INSERT OR REPLACE INTO response_cache (key, sut, response_json, created_at) VALUES (?, ?, ?, ?)'),
       saveItem: db.prepare('INSERT OR IGNORE INTO items (suite_hash, item_id, category, expected, persona, item_json) VALUES (?, ?, ?, ?, ?, ?)'),
       copy: db.prepare(`INSERT OR IGNORE INTO results (run_id, cached, attempts, latency_ms, created_at, ${COPIED.join(', ')})
-        SELECT @toRun, 1, 0, NULL, @now, ${COPIED.join(', ')} FROM results
+        SELECT @runId, 1, 0, NULL, @now, ${COPIED.join(', ')} FROM results
         WHERE run_id = @fromRun AND sut = @sut AND error IS NULL AND evaluator_error = 0`),
       resultSet: db.prepare('INSERT OR REPLACE INTO result_sets (run_id, sut, reuse_key) VALUES (?, ?, ?)'),
     };
@@ -126,12 +130,12 @@ export class WriteApplier {
       case 'cachePut':
         s.cachePut.run(op.key, op.sut, op.responseJson, now);
         return;
-      case 'copy':
-        s.copy.run({ ...op.copy, now });
+      case 'reuse': {
+        const { runId, sut, reuseKey, fromRun } = op.reuse;
+        s.resultSet.run(runId, sut, reuseKey);
+        if (fromRun !== null) s.copy.run({ runId, sut, fromRun, now });
         return;
-      case 'resultSet':
-        s.resultSet.run(op.runId, op.sut, op.reuseKey);
-        return;
+      }
     }
   }
 
