@@ -8,7 +8,7 @@ const BATCH_SIZE = 64;
 // Also the most work a SIGKILL can cost: results not yet committed are redone on resume.
 const FLUSH_INTERVAL_MS = 100;
 /** Batches handed over but not committed before the runner is held back (memory stays bounded). */
-const MAX_PENDING_BATCHES = 16;
+const MAX_PENDING_BATCHES = 64;
 
 export class ResultWriter {
   private buffer: ResultRecord[] = [];
@@ -31,6 +31,18 @@ export class ResultWriter {
     if (this.failure) throw this.failure;
   }
 
+  /** Another write of the run (e.g. its items) whose failure must fail the run, awaited on close. */
+  track(write: Promise<void>): void {
+    const tracked: Promise<void> = write.then(
+      () => void this.inFlight.delete(tracked),
+      (e: unknown) => {
+        this.inFlight.delete(tracked);
+        this.failure ??= e;
+      },
+    );
+    this.inFlight.add(tracked);
+  }
+
   private flush(): void {
     if (this.timer) {
       clearTimeout(this.timer);
@@ -39,14 +51,7 @@ export class ResultWriter {
     if (this.buffer.length === 0) return;
     const batch = this.buffer;
     this.buffer = [];
-    const written: Promise<void> = this.store.writeResults(batch).then(
-      () => void this.inFlight.delete(written),
-      (e: unknown) => {
-        this.inFlight.delete(written);
-        this.failure ??= e;
-      },
-    );
-    this.inFlight.add(written);
+    this.track(this.store.writeResults(batch));
   }
 
   async close(): Promise<void> {

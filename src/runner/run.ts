@@ -135,7 +135,8 @@ export async function executeRun(ctx: RunContext): Promise<RunOutcome> {
 
   /** Start every unit × target of a chunk of items, as the window lets them in. */
   const dispatch = async (chunk: LoadedItem[], firstSeq: number): Promise<void> => {
-    if (!itemsStored) await ctx.store.saveItems(ctx.suite.hash, chunk.map((l) => l.item));
+    // Not awaited: the store commits items before the results handed over after them.
+    if (!itemsStored) writer.track(ctx.store.saveItems(ctx.suite.hash, chunk.map((l) => l.item)));
     // Let answers that arrived be handled before preparing more, and let the store catch up.
     await new Promise<void>((resolve) => setImmediate(resolve));
     await writer.ready();

@@ -10,8 +10,5 @@ export function openConnection(path: string): Database.Database {
   db.pragma('foreign_keys = ON');
   // 16 MB of page cache per connection (default 2 MB): a large run's indexes stay in memory.
   db.pragma('cache_size = -16384');
-  // Reads through a 64 MB memory map: fewer read() system calls when outputs stream a large run
-  // (mapped pages count in RSS, hence not more).
-  db.pragma('mmap_size = 67108864');
   return db;
 }

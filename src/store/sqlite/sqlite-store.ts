@@ -152,7 +152,7 @@ export class SqliteStore implements Store {
 
   async reuseResults(runId: string, sut: string, reuseKey: string): Promise<string | undefined> {
     const from = this.statements.reusable.get(reuseKey, runId) as string | undefined;
-    await this.writer.submit({ op: 'reuse', reuse: { runId, sut, reuseKey, fromRun: from ?? null } });
+    await this.writer.submit({ op: 'reuse', reuse: { runId, sut, reuseKey, fromRun: from ?? null } }, true);
     return from;
   }
 
@@ -194,7 +194,7 @@ export class SqliteStore implements Store {
   }
 
   async cachePut(key: string, sut: string, response: SutResponse): Promise<void> {
-    await this.writer.submit({ op: 'cachePut', key, sut, responseJson: JSON.stringify(response) });
+    await this.writer.submit({ op: 'cachePut', key, sut, responseJson: JSON.stringify(response) }, true);
   }
 
   async *iterateResults(runId: string, options: { redact?: boolean } = {}): AsyncIterable<ResultRow> {

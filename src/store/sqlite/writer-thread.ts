@@ -1,8 +1,10 @@
 /**
  * The store's writer thread: its own connection to the SQLite file (WAL lets the main thread read
- * meanwhile), applying the write operations it is sent. Operations that arrive while a transaction
- * runs are committed together in the next one, so a busy run gets fewer, larger commits without
- * the event loop ever waiting for one.
+ * meanwhile), applying the write operations it is sent. Group commit: operations are gathered for
+ * up to GROUP_MS (or until GROUP_OPS are waiting) and committed in one transaction. A commit writes
+ * every page it touched to the WAL, so one commit per 50 ms instead of one per batch cuts the
+ * writer's work several times over; the runner's own flush interval (100 ms) already bounds what a
+ * kill can cost, and this adds at most GROUP_MS to it.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { openConnection } from './connection.js';
@@ -11,31 +13,44 @@ import { WriteApplier, type WriteOp } from './writes.js';
 export interface WriterRequest {
   id: number;
   op: WriteOp;
+  /** Someone waits for this one (a cache entry, a reuse copy): commit now, not at the group's end. */
+  urgent: boolean;
 }
 export type WriterReply = { ids: number[]; error?: string };
 
 const port = parentPort!;
+const GROUP_MS = 50;
+const GROUP_OPS = 64;
+
 const db = openConnection((workerData as { path: string }).path);
+// A larger WAL between checkpoints: hot index pages are copied back to the database less often.
+db.pragma('wal_autocheckpoint = 4000');
 const applier = new WriteApplier(db);
 let queue: WriterRequest[] = [];
-let scheduled = false;
+let timer: NodeJS.Timeout | undefined;
 
 port.on('message', (message: WriterRequest | 'close') => {
   if (message === 'close') {
+    if (timer) clearTimeout(timer);
     drain();
     db.close();
     port.close();
     return;
   }
   queue.push(message);
-  if (!scheduled) {
-    scheduled = true;
-    setImmediate(drain);
+  if (message.urgent || queue.length >= GROUP_OPS) {
+    if (timer) clearTimeout(timer);
+    timer = undefined;
+    drain();
+  } else if (!timer) {
+    timer = setTimeout(() => {
+      timer = undefined;
+      drain();
+    }, GROUP_MS);
   }
 });
 
 function drain(): void {
-  scheduled = false;
   if (queue.length === 0) return;
   const batch = queue;
   queue = [];

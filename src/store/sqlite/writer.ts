@@ -10,7 +10,8 @@ import { WriteApplier, type WriteOp } from './writes.js';
 import type { WriterReply, WriterRequest } from './writer-thread.js';
 
 export interface SqliteWriter {
-  submit(op: WriteOp): Promise<void>;
+  /** `urgent`: the caller waits for this commit (otherwise it may wait for its group). */
+  submit(op: WriteOp, urgent?: boolean): Promise<void>;
   /** Wait for everything submitted, then release the thread (if any). */
   close(): Promise<void>;
 }
@@ -37,11 +38,11 @@ export class ThreadWriter implements SqliteWriter {
 
   constructor(private readonly path: string) {}
 
-  submit(op: WriteOp): Promise<void> {
+  submit(op: WriteOp, urgent = false): Promise<void> {
     if (this.failure) return Promise.reject(this.failure);
     const id = this.nextId++;
     const settled = new Promise<void>((resolve, reject) => this.waiting.set(id, { resolve, reject }));
-    this.start().postMessage({ id, op } satisfies WriterRequest);
+    this.start().postMessage({ id, op, urgent } satisfies WriterRequest);
     return settled;
   }
 
