@@ -78,7 +78,7 @@ export function registerRunCommand(program: Command): void {
     .option('--attacker <spec>', 'SUT spec of the attacker model for attacks that need one (pair)')
     .option('--attacker-base-url <url>', 'endpoint of the attacker model')
     .option('--attacker-api-key-env <name>', 'environment variable holding the attacker API key')
-    .option('--no-cache', 'do not read or write the response cache')
+    .option('--no-cache', 'do not read or write the response cache, and do not reuse results of an earlier identical run')
     .option('--out <dir>', 'output directory for results.jsonl, summary.json, report.html (default out/<run-id>)')
     .option('--store <path>', 'SQLite store file (default .jai-trust/jai-trust.db or $JAI_TRUST_STORE)')
     .option('--config <file>', 'config file (default ./jai-trust.yaml when present)')
