@@ -798,7 +798,7 @@ function printProfile(path: string, hr: HookReport['hr_us']): ProfilePhase[] {
   const lines = (list: { fn: string; ms: number; pct: number }[]) => list.map((x) => `  ${x.pct.toFixed(1).padStart(5)} %  ${x.ms.toFixed(0).padStart(6)} ms  ${x.fn}`).join('\n');
   for (let k = 0; k < phases.length; k++) {
     const total = totals[k]!;
-    const phase: ProfilePhase = { phase: phases[k]!, sampled_ms: total / 1000, top_self: top(self[k]!, total, 15), top_inclusive: top(incl[k]!, total, 15) };
+    const phase: ProfilePhase = { phase: phases[k]!, sampled_ms: total / 1000, top_self: top(self[k]!, total, 30), top_inclusive: top(incl[k]!, total, 15) };
     out.push(phase);
     process.stdout.write(
       `\n${phases[k]} phase: ${(total / 1e6).toFixed(2)} s sampled\n self time:\n${lines(phase.top_self)}\n inclusive time, jai-trust functions:\n${lines(phase.top_inclusive)}\n`,

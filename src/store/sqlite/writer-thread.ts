@@ -23,8 +23,6 @@ const GROUP_MS = 50;
 const GROUP_OPS = 64;
 
 const db = openConnection((workerData as { path: string }).path);
-// A larger WAL between checkpoints: hot index pages are copied back to the database less often.
-db.pragma('wal_autocheckpoint = 4000');
 const applier = new WriteApplier(db);
 let queue: WriterRequest[] = [];
 let timer: NodeJS.Timeout | undefined;
