@@ -21,7 +21,7 @@
  *   --latencies A,B      latencies in ms (default 0,50)
  *   --reps N             repetitions per scenario, medians reported (default 3 up to 10,000 items, else 1)
  *   --server-workers N   fake server processes (default 1)
- *   --raw-client C       undici (default) or http
+ *   --raw-client C       undici (default: pool.request), dispatch (undici's handler API, as jai-trust uses) or http
  *   --cpu-prof           also profile one jai-trust run at 0 ms (.cpuprofile kept in a temporary directory)
  *   --keep               keep the temporary directory (suites, stores, outputs)
  */
@@ -609,7 +609,7 @@ async function main(): Promise<void> {
   const sizes0 = intList(values.sizes, [5000, 50000]);
   const sizes50Fixed = values['sizes-50'] !== undefined ? intList(values['sizes-50'], []) : undefined;
   const repsFor = (items: number): number => (values.reps !== undefined ? Number(values.reps) : items <= 10_000 ? 3 : 1);
-  if (!(concurrency >= 1) || !(workers >= 1) || (rawClient !== 'undici' && rawClient !== 'http')) throw new Error('bad --concurrency, --server-workers or --raw-client');
+  if (!(concurrency >= 1) || !(workers >= 1) || !['undici', 'dispatch', 'http'].includes(rawClient)) throw new Error('bad --concurrency, --server-workers or --raw-client');
 
   if (!existsSync(BUILT_CLI)) throw new Error(`${BUILT_CLI} is missing: run \`npm run build\` first`);
   const benchStart = now();
