@@ -233,14 +233,17 @@ function spaceOf(target: RunTarget): KeySpace {
   return (target.keySpace ??= keySpace(target.sut.identity, target.params));
 }
 
+/** The response cache key of these messages for this target; null when its answers are not cached. */
+function cacheKeyOf(ctx: RunContext, target: RunTarget, messages: Message[], images: Map<string, ResolvedImage>): string | null {
+  return target.sut.cacheable && ctx.useCache ? cacheKeyIn(spaceOf(target), showMessages(messages, images)) : null;
+}
+
 /** Cache keys of the units for this target, and the cached answers among them: one store query. */
 async function prefetchResponses(ctx: RunContext, target: RunTarget, units: Unit[]): Promise<Prefetched[]> {
-  const cacheable = target.sut.cacheable && ctx.useCache;
-  if (!cacheable) return units.map(() => ({ key: null, hit: undefined }));
-  const space = spaceOf(target);
-  target.cacheEmpty ??= !(await ctx.store.cacheHasTag(space.tag));
+  if (!target.sut.cacheable || !ctx.useCache) return units.map(() => ({ key: null, hit: undefined }));
+  target.cacheEmpty ??= !(await ctx.store.cacheHasTag(spaceOf(target).tag));
   // Interactive attacks look up each turn themselves.
-  const keys = units.map((u) => (u.interactive ? null : cacheKeyIn(space, showMessages(u.messages, u.images))));
+  const keys = units.map((u) => (u.interactive ? null : cacheKeyOf(ctx, target, u.messages, u.images)));
   const wanted = target.cacheEmpty ? [] : keys.filter((k): k is string => k !== null);
   const hits = wanted.length > 0 ? await ctx.store.cacheGetMany(wanted) : undefined;
   return keys.map((key) => ({ key, hit: key && hits ? hits.get(key) : undefined }));
@@ -285,7 +288,7 @@ async function callTarget(ctx: RunContext, target: RunTarget, itemId: string, me
   let hit: SutResponse | undefined;
   if (prefetched) ({ key, hit } = prefetched);
   else {
-    key = target.sut.cacheable && ctx.useCache ? cacheKeyIn(spaceOf(target), showMessages(messages, images)) : null;
+    key = cacheKeyOf(ctx, target, messages, images);
     hit = key ? await ctx.store.cacheGet(key) : undefined;
   }
   if (hit) return { response: hit, cached: true, attempts: 0, latency: null, key };

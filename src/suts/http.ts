@@ -167,7 +167,7 @@ export async function withSecretRedacted<T extends { text: string; reasoning?: s
     const res = await call();
     return { ...res, text: redactSecret(res.text, secret), ...(res.reasoning !== undefined ? { reasoning: redactSecret(res.reasoning, secret) } : {}) };
   } catch (e) {
-    if (secret && e instanceof Error) e.message = redactSecret(e.message, secret);
+    if (e instanceof Error) e.message = redactSecret(e.message, secret);
     throw e;
   }
 }

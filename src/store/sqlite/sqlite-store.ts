@@ -75,7 +75,6 @@ export class SqliteStore implements Store {
         WHERE s.reuse_key = ? AND s.run_id <> ? ORDER BY r.created_at DESC, r.id DESC LIMIT 1`).pluck(),
       countResults: db.prepare('SELECT count(*) FROM results WHERE run_id = ?').pluck(),
       getImage: db.prepare('SELECT media_type, data FROM images WHERE sha256 = ?'),
-      cacheGet: db.prepare('SELECT response_json FROM response_cache WHERE key = ?').pluck(),
       // ';' sorts right after ':', so this range is exactly the keys '<tag>:…' (one index probe).
       cacheHasTag: db.prepare("SELECT 1 FROM response_cache WHERE key >= ? || ':' AND key < ? || ';' LIMIT 1").pluck(),
       // Keyset pages: no statement stays open between pages, so callers may interleave other queries.
@@ -184,8 +183,7 @@ export class SqliteStore implements Store {
   }
 
   async cacheGet(key: string): Promise<SutResponse | undefined> {
-    const json = this.statements.cacheGet.get(key) as string | undefined;
-    return json === undefined ? undefined : (JSON.parse(json) as SutResponse);
+    return (await this.cacheGetMany([key])).get(key);
   }
 
   async imageDataUrl(sha256: string): Promise<string | undefined> {
