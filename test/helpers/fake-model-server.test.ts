@@ -1,6 +1,7 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import http from 'node:http';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import {
@@ -266,6 +267,25 @@ test('latencyMs delays every answer', async () => {
   const t0 = performance.now();
   await (await chat(s, userMsg('x'))).json();
   assert.ok(performance.now() - t0 >= 55);
+});
+
+test('latencyMs counts from the request\'s arrival, not from the end of its body', async () => {
+  const s = await openai({ latencyMs: 80 });
+  const body = JSON.stringify(userMsg('x'));
+  const t0 = performance.now();
+  const answered = new Promise<number>((resolve, reject) => {
+    const req = http.request(`${s.url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(performance.now() - t0));
+    });
+    req.on('error', reject);
+    req.flushHeaders();
+    // The body completes 50 ms after the headers: the answer is still due 80 ms after they arrived.
+    setTimeout(() => req.end(body), 50);
+  });
+  const elapsed = await answered;
+  assert.ok(elapsed >= 78, `answered after ${elapsed.toFixed(1)} ms, before the latency`);
+  assert.ok(elapsed < 120, `answered after ${elapsed.toFixed(1)} ms: latency added to the body's 50 ms`);
 });
 
 test('fault: drop resets the connection so fetch rejects', async () => {
