@@ -340,6 +340,9 @@ async function processPair(ctx: RunContext, unit: Unit, seq: number, target: Run
     return record;
   }
   record.response = response;
+  // A fresh answer often comes in a burst with others: let the whole burst's next requests go out
+  // before this one is evaluated and recorded (evaluation would otherwise delay reading the rest).
+  if (!record.cached) await afterPendingIo();
   // Judged against the seed item: an encoding or a role-play cannot hide what was asked.
   const evaluated = evaluate(ctx.evaluators, item, response);
   const verdicts = evaluated instanceof Promise ? await evaluated : evaluated;
@@ -353,6 +356,18 @@ async function processPair(ctx: RunContext, unit: Unit, seq: number, target: Run
     if (v.evaluator === safetySource) record.unsafe = v.unsafe ?? null;
   }
   return record;
+}
+
+let ioTurn: Promise<void> | undefined;
+
+/** Resolves once the event loop has handled the I/O that is ready now (one shared setImmediate for all waiters). */
+function afterPendingIo(): Promise<void> {
+  return (ioTurn ??= new Promise<void>((resolve) =>
+    setImmediate(() => {
+      ioTurn = undefined;
+      resolve();
+    }),
+  ));
 }
 
 function runInteractive(ctx: RunContext, target: RunTarget, unit: Unit, attack: InteractiveAttack) {
