@@ -101,6 +101,8 @@ function int(value: string): number {
 
 export async function runCommand(flags: RunFlags, file: ConfigFile = loadConfigFile(flags.config)): Promise<number> {
   const store = openStore(storePath(flags.store, file.store));
+  // The writer thread starts while the suite is validated, on the other core.
+  store.prepareWrites();
   try {
     const taxonomy = loadTaxonomy();
     if (flags.resume) {

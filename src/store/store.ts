@@ -67,6 +67,11 @@ export interface Store {
   /** Idempotent: items already stored for this suite hash are left as they are. */
   saveItems(suiteHash: string, items: Item[]): Promise<void>;
   countItems(suiteHash: string): Promise<number>;
+  /**
+   * Get ready for a run's writes ahead of time (the SQLite store starts its writer thread), so that
+   * this overlaps with the run's preparation instead of delaying its first results. Optional.
+   */
+  prepareWrites(): void;
   createRun(run: RunRecord): Promise<void>;
   getRun(id: string): Promise<RunRecord | undefined>;
   listRuns(limit?: number): Promise<RunRecord[]>;

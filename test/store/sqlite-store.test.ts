@@ -501,3 +501,22 @@ test('migration from a v3 database keeps results, verdicts and the response cach
   assert.ok(db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'result_sets'").get(), 'result_sets exists');
   assert.deepEqual(db.pragma('foreign_key_check'), [], 'no dangling references after the rebuild');
 });
+
+test('prepareWrites starts the writer thread ahead of the first write; a store that then writes nothing still closes', async (t) => {
+  const dir = tempDir('jai-store-prepare-');
+  const idle = new SqliteStore(join(dir, 'idle.db'));
+  const threadsBefore = process.getActiveResourcesInfo().filter((r) => r === 'MessagePort').length;
+  idle.prepareWrites();
+  assert.ok(process.getActiveResourcesInfo().filter((r) => r === 'MessagePort').length > threadsBefore, 'a worker is running before any write');
+  await idle.close();
+  // Writes after prepareWrites land as usual (the same thread, started once).
+  const path = join(dir, 'store.db');
+  const store = new SqliteStore(path);
+  store.prepareWrites();
+  store.prepareWrites();
+  await store.saveSuite(suiteRecord(2));
+  await store.saveItems(SUITE_HASH, [makeItem('p1'), makeItem('p2')]);
+  await store.close();
+  const reopened = open(t, path);
+  assert.equal(await reopened.countItems(SUITE_HASH), 2);
+});

@@ -40,6 +40,10 @@ export class SqliteStore implements Store {
     this.writer = path !== ':memory:' && options.writerThread !== false ? new ThreadWriter(path) : new InlineWriter(this.db);
   }
 
+  prepareWrites(): void {
+    this.writer.warmUp();
+  }
+
   private migrateSync(): void {
     this.db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, description TEXT NOT NULL, applied_at TEXT NOT NULL)');
     const applied = new Set(

@@ -14,6 +14,8 @@ export interface SqliteWriter {
   submit(op: WriteOp, urgent?: boolean): Promise<void>;
   /** Wait for everything submitted, then release the thread (if any). */
   close(): Promise<void>;
+  /** Start the thread now rather than on the first write. */
+  warmUp(): void;
 }
 
 export class InlineWriter implements SqliteWriter {
@@ -28,6 +30,8 @@ export class InlineWriter implements SqliteWriter {
   }
 
   async close(): Promise<void> {}
+
+  warmUp(): void {}
 }
 
 export class ThreadWriter implements SqliteWriter {
@@ -44,6 +48,10 @@ export class ThreadWriter implements SqliteWriter {
     const settled = new Promise<void>((resolve, reject) => this.waiting.set(id, { resolve, reject }));
     this.start().postMessage({ id, op, urgent } satisfies WriterRequest);
     return settled;
+  }
+
+  warmUp(): void {
+    this.start();
   }
 
   async close(): Promise<void> {
