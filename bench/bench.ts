@@ -22,7 +22,7 @@
  *   --reps N             repetitions per scenario, medians reported (default 3 up to 10,000 items, else 1)
  *   --server-workers N   fake server processes (default 1)
  *   --raw-client C       undici (default: pool.request), dispatch (undici's handler API, as jai-trust uses) or http
- *   --cpu-prof           also profile one jai-trust run at 0 ms (.cpuprofile kept in a temporary directory)
+ *   --cpu-prof           also profile one jai-trust run at the first of --latencies (.cpuprofile kept in a temporary directory)
  *   --keep               keep the temporary directory (suites, stores, outputs)
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
@@ -703,11 +703,11 @@ async function main(): Promise<void> {
             skipped.push(`50,000 items at ${latency} ms: estimated ${estimate.toFixed(0)} s more after ${elapsed.toFixed(0)} s, over the ${budgetS} s budget (--sizes-50 5000,50000 forces it)`);
           }
         }
-        if (latency === 0 && values['cpu-prof']) {
-          const items = Math.min(...sizes0);
+        if (latency === latencies[0] && values['cpu-prof']) {
+          const items = Math.min(...(latency === 0 ? sizes0 : (sizes50Fixed ?? [5000])));
           // Outside the repository and kept after the bench (bench/results/ holds latest.json only).
           const dir = mkdtempSync(join(os.tmpdir(), 'jai-trust-cpuprofile-'));
-          process.stdout.write(`profiling one jai-trust run (${fmt(items)} items, 0 ms, --cpu-prof)…\n`);
+          process.stdout.write(`profiling one jai-trust run (${fmt(items)} items, ${latency} ms, --cpu-prof)…\n`);
           const prof = await measureJt({
             server, suite: await suiteFor(items), items, concurrency,
             store: join(tmp, 'store-prof.db'), out: join(tmp, 'out-prof'), hook, nodeFlags: ['--cpu-prof', '--cpu-prof-dir', dir],
