@@ -107,9 +107,9 @@ interface Prefetched {
 export async function executeRun(ctx: RunContext): Promise<RunOutcome> {
   const writer = new ResultWriter(ctx.store);
   const totalSlots = ctx.targets.reduce((sum, t) => sum + t.limiter.concurrency, 0);
-  // Bound the work in flight: enough to keep every SUT saturated (its slots plus a few ready
-  // to go), never the whole suite. A larger window only makes bursts of preparation that delay answers.
-  const window = new Semaphore(Math.max(32, totalSlots + 16));
+  // Bound the work in flight: every SUT's slots, as many answers waiting for evaluation (fresh
+  // answers are evaluated after the I/O at hand, see afterPendingIo) and a few ready to go; never the whole suite.
+  const window = new Semaphore(Math.max(32, 2 * totalSlots + 16));
   const outcome: RunOutcome = { processed: 0, skipped: 0, errors: 0, cached: 0, reused: 0, interrupted: false };
   const failures: unknown[] = [];
   // A suite's items are stored once per content hash; later runs of it skip the writes.
