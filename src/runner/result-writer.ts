@@ -56,6 +56,8 @@ export class ResultWriter {
 
   async close(): Promise<void> {
     this.flush();
+    // The last batches need not wait for the store's next group commit.
+    if (this.inFlight.size > 0) this.track(this.store.flush());
     await Promise.all(this.inFlight);
     if (this.failure) throw this.failure;
   }

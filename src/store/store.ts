@@ -86,6 +86,8 @@ export interface Store {
    * ignored. Batches are committed in the order they are given; the promise settles on commit.
    */
   writeResults(batch: ResultRecord[]): Promise<void>;
+  /** Commit everything handed over so far now, without waiting for a group commit; settles once committed. */
+  flush(): Promise<void>;
   /** Which of these items already have a result for this SUT in this run (resume). */
   doneItemIds(runId: string, sut: string, itemIds: readonly string[]): Promise<Set<string>>;
   /**

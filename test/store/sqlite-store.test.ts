@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { SQLITE_MIGRATIONS } from '../../src/store/sqlite/migrations.js';
+import { ResultWriter } from '../../src/runner/result-writer.js';
 import type { ResultRecord, RunRecord, SuiteRecord } from '../../src/store/store.js';
 import type { Item } from '../../src/items/schema.js';
 import type { Verdict } from '../../src/evaluators/evaluator.js';
@@ -81,7 +82,7 @@ async function collect(store: SqliteStore, runId: string): Promise<ResultRow[]> 
 }
 
 /** Opens a store and makes sure it is closed when the test ends (a writer thread would keep the process alive). */
-function open(t: TestContext, path: string, options?: { writerThread?: boolean }): SqliteStore {
+function open(t: TestContext, path: string, options?: ConstructorParameters<typeof SqliteStore>[1]): SqliteStore {
   const store = new SqliteStore(path, options);
   t.after(() => store.close());
   return store;
@@ -519,4 +520,31 @@ test('prepareWrites starts the writer thread ahead of the first write; a store t
   await store.close();
   const reopened = open(t, path);
   assert.equal(await reopened.countItems(SUITE_HASH), 2);
+});
+
+test('flush commits what was handed over at once, without waiting for the group commit; so does ResultWriter.close', async (t) => {
+  const dir = tempDir('jai-store-flush-');
+  const path = join(dir, 'store.db');
+  // A group commit that would outlast the test: only an explicit flush can commit in time.
+  const store = open(t, path, { groupCommitMs: 60_000 });
+  const items = [makeItem('f1'), makeItem('f2'), makeItem('f3')];
+  await store.saveSuite(suiteRecord(items.length));
+  await store.createRun(runRecord('run-flush'));
+  const written = store.writeResults([goodResult('run-flush', items[0]!, 0)]);
+  const started = performance.now();
+  await store.flush();
+  await written;
+  assert.ok(performance.now() - started < 30_000, 'flush waited for the group commit');
+  const reader = new Database(path, { readonly: true });
+  t.after(() => reader.close());
+  const count = () => (reader.prepare('SELECT count(*) AS n FROM results').get() as { n: number }).n;
+  assert.equal(count(), 1);
+  // The runner's writer ends a run the same way.
+  const writer = new ResultWriter(store);
+  writer.add(goodResult('run-flush', items[1]!, 1));
+  writer.add(goodResult('run-flush', items[2]!, 2));
+  const closing = performance.now();
+  await writer.close();
+  assert.ok(performance.now() - closing < 30_000, 'close waited for the group commit');
+  assert.equal(count(), 3);
 });

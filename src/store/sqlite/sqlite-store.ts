@@ -31,13 +31,16 @@ export class SqliteStore implements Store {
   private readonly writer: SqliteWriter;
   private readonly lookups = new Map<string, Database.Statement>();
 
-  /** `writerThread: false` writes inline on this connection (always so for ':memory:'). */
-  constructor(readonly path: string, options: { writerThread?: boolean } = {}) {
+  /**
+   * `writerThread: false` writes inline on this connection (always so for ':memory:');
+   * `groupCommitMs`: how long the writer thread gathers writes before committing them together.
+   */
+  constructor(readonly path: string, options: { writerThread?: boolean; groupCommitMs?: number } = {}) {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
     this.db = openConnection(path);
     this.migrateSync();
     this.statements = this.prepare();
-    this.writer = path !== ':memory:' && options.writerThread !== false ? new ThreadWriter(path) : new InlineWriter(this.db);
+    this.writer = path !== ':memory:' && options.writerThread !== false ? new ThreadWriter({ path, ...(options.groupCommitMs !== undefined ? { groupCommitMs: options.groupCommitMs } : {}) }) : new InlineWriter(this.db);
   }
 
   prepareWrites(): void {
@@ -139,6 +142,11 @@ export class SqliteStore implements Store {
     if (batch.length === 0) return Promise.resolve();
     return this.writer.submit(encodeResults(batch));
   }
+
+  flush(): Promise<void> {
+    return this.writer.submit({ op: 'flush' }, true);
+  }
+
 
   async doneItemIds(runId: string, sut: string, itemIds: readonly string[]): Promise<Set<string>> {
     const done = new Set<string>();

@@ -18,11 +18,18 @@ export interface WriterRequest {
 }
 export type WriterReply = { ids: number[]; error?: string };
 
+export interface WriterOptions {
+  path: string;
+  /** How long operations are gathered before a group commit (default 50 ms). */
+  groupCommitMs?: number;
+}
+
 const port = parentPort!;
-const GROUP_MS = 50;
+const options = workerData as WriterOptions;
+const GROUP_MS = options.groupCommitMs ?? 50;
 const GROUP_OPS = 64;
 
-const db = openConnection((workerData as { path: string }).path);
+const db = openConnection(options.path);
 const applier = new WriteApplier(db);
 let queue: WriterRequest[] = [];
 let timer: NodeJS.Timeout | undefined;

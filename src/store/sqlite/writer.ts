@@ -7,7 +7,7 @@
 import { Worker } from 'node:worker_threads';
 import type Database from 'better-sqlite3';
 import { WriteApplier, type WriteOp } from './writes.js';
-import type { WriterReply, WriterRequest } from './writer-thread.js';
+import type { WriterOptions, WriterReply, WriterRequest } from './writer-thread.js';
 
 export interface SqliteWriter {
   /** `urgent`: the caller waits for this commit (otherwise it may wait for its group). */
@@ -40,7 +40,7 @@ export class ThreadWriter implements SqliteWriter {
   private readonly waiting = new Map<number, { resolve: () => void; reject: (e: Error) => void }>();
   private failure: Error | undefined;
 
-  constructor(private readonly path: string) {}
+  constructor(private readonly options: WriterOptions) {}
 
   submit(op: WriteOp, urgent = false): Promise<void> {
     if (this.failure) return Promise.reject(this.failure);
@@ -67,7 +67,7 @@ export class ThreadWriter implements SqliteWriter {
   /** Started on the first write: commands that only read never pay for a thread. */
   private start(): Worker {
     if (this.worker) return this.worker;
-    const worker = new Worker(new URL('./writer-thread.js', import.meta.url), { workerData: { path: this.path } });
+    const worker = new Worker(new URL('./writer-thread.js', import.meta.url), { workerData: this.options });
     worker.on('message', (reply: WriterReply) => {
       const error = reply.error === undefined ? undefined : new Error(`store write failed: ${reply.error}`);
       for (const id of reply.ids) {

@@ -38,7 +38,9 @@ export type WriteOp =
   | { op: 'results'; json: string; images?: [sha256: string, mediaType: string, data: Uint8Array][] }
   | { op: 'items'; suiteHash: string; json: string }
   | { op: 'cachePut'; key: string; sut: string; responseJson: string }
-  | { op: 'reuse'; reuse: ReuseRequest };
+  | { op: 'reuse'; reuse: ReuseRequest }
+  /** Nothing to write: sent as urgent, it commits what is waiting with it. */
+  | { op: 'flush' };
 
 export function encodeResults(batch: readonly ResultRecord[]): Extract<WriteOp, { op: 'results' }> {
   const now = new Date().toISOString();
@@ -129,6 +131,8 @@ export class WriteApplier {
         return;
       case 'cachePut':
         s.cachePut.run(op.key, op.sut, op.responseJson, now);
+        return;
+      case 'flush':
         return;
       case 'reuse': {
         const { runId, sut, reuseKey, fromRun } = op.reuse;
