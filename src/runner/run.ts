@@ -19,6 +19,7 @@ import { withRetry, type RetryPolicy } from './retry.js';
 import { cacheKeyIn, keySpace, type KeySpace } from './cache-key.js';
 import { seededRandom as seededRandomFor } from '../attacks/random.js';
 import { ResultWriter } from './result-writer.js';
+import { afterPendingIo } from './io-first.js';
 import type { ProgressReporter } from './progress.js';
 import type { AttackedItem, InteractiveAttack, JapaneseTools, TextAttack } from '../attacks/attack.js';
 import { resolveImageRef, type ResolvedImage } from '../suites/images.js';
@@ -340,8 +341,8 @@ async function processPair(ctx: RunContext, unit: Unit, seq: number, target: Run
     return record;
   }
   record.response = response;
-  // A fresh answer often comes in a burst with others: let the whole burst's next requests go out
-  // before this one is evaluated and recorded (evaluation would otherwise delay reading the rest).
+  // A fresh answer often comes in a burst with others: the burst is read and its slots refilled
+  // before this one is evaluated and recorded (see io-first.ts).
   if (!record.cached) await afterPendingIo();
   // Judged against the seed item: an encoding or a role-play cannot hide what was asked.
   const evaluated = evaluate(ctx.evaluators, item, response);
@@ -356,18 +357,6 @@ async function processPair(ctx: RunContext, unit: Unit, seq: number, target: Run
     if (v.evaluator === safetySource) record.unsafe = v.unsafe ?? null;
   }
   return record;
-}
-
-let ioTurn: Promise<void> | undefined;
-
-/** Resolves once the event loop has handled the I/O that is ready now (one shared setImmediate for all waiters). */
-function afterPendingIo(): Promise<void> {
-  return (ioTurn ??= new Promise<void>((resolve) =>
-    setImmediate(() => {
-      ioTurn = undefined;
-      resolve();
-    }),
-  ));
 }
 
 function runInteractive(ctx: RunContext, target: RunTarget, unit: Unit, attack: InteractiveAttack) {
