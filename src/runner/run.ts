@@ -13,7 +13,7 @@ import type { ResultRecord, Store } from '../store/store.js';
 import type { Sut, SutMessage, SutResponse, GenerationParams } from '../suts/sut.js';
 import type { EvaluatorPlan } from '../evaluators/registry.js';
 import type { Verdict } from '../evaluators/evaluator.js';
-import { combineSafetyVerdicts } from '../evaluators/ensemble.js';
+import { evaluate, summariseVerdicts } from '../evaluators/evaluate.js';
 import { Semaphore, SutLimiter } from './limits.js';
 import { withRetry, type RetryPolicy } from './retry.js';
 import { cacheKeyIn, keySpace, type KeySpace } from './cache-key.js';
@@ -350,12 +350,10 @@ async function processPair(ctx: RunContext, unit: Unit, seq: number, target: Run
   // A judge call cut short by Ctrl-C is not a verdict: leave the pair for the resumed run.
   if (ctx.signal.aborted && verdicts.some((v) => v.error)) return null;
   record.verdicts = verdicts;
-  const safetySource = ctx.evaluators.safetySource;
-  for (const v of verdicts) {
-    if (v.kind === 'refusal' && record.refused === null) record.refused = v.refused ?? null;
-    else if (v.kind === 'answer' && record.correct === null) record.correct = v.correct ?? null;
-    if (v.evaluator === safetySource) record.unsafe = v.unsafe ?? null;
-  }
+  const summary = summariseVerdicts(verdicts, ctx.evaluators.safetySource);
+  record.refused = summary.refused;
+  record.unsafe = summary.unsafe;
+  record.correct = summary.correct;
   return record;
 }
 
@@ -377,47 +375,6 @@ function runInteractive(ctx: RunContext, target: RunTarget, unit: Unit, attack: 
 
 function storedImages(unit: Unit): { sha256: string; mediaType: string; data: Buffer }[] {
   return [...unit.images.values()].filter((i) => i.path === null).map((i) => ({ sha256: i.sha256, mediaType: i.mediaType, data: Buffer.from(loadImageBase64(i), 'base64') }));
-}
-
-/** Verdicts of every evaluator that applies, then the ensembles. Synchronous evaluators are not awaited. */
-function evaluate(plan: EvaluatorPlan, item: Item, response: SutResponse): Verdict[] | Promise<Verdict[]> {
-  const verdicts: Verdict[] = [];
-  for (let i = 0; i < plan.evaluators.length; i++) {
-    const evaluator = plan.evaluators[i]!;
-    if (!evaluator.appliesTo(item)) continue;
-    const v = tryEvaluate(evaluator, item, response, verdicts);
-    // A model-backed evaluator: finish the rest asynchronously.
-    if (v instanceof Promise) return evaluateRest(plan, item, response, verdicts, i, v);
-    verdicts.push(v);
-  }
-  return withEnsembles(plan, verdicts);
-}
-
-async function evaluateRest(plan: EvaluatorPlan, item: Item, response: SutResponse, verdicts: Verdict[], index: number, pending: Promise<Verdict>): Promise<Verdict[]> {
-  verdicts.push(await pending);
-  for (let i = index + 1; i < plan.evaluators.length; i++) {
-    const evaluator = plan.evaluators[i]!;
-    if (evaluator.appliesTo(item)) verdicts.push(await tryEvaluate(evaluator, item, response, verdicts));
-  }
-  return withEnsembles(plan, verdicts);
-}
-
-/** An evaluator that throws gives an error verdict, never a pass. */
-function tryEvaluate(evaluator: EvaluatorPlan['evaluators'][number], item: Item, response: SutResponse, previous: Verdict[]): Verdict | Promise<Verdict> {
-  const failed = (e: unknown): Verdict => ({ evaluator: evaluator.id, version: evaluator.version, kind: evaluator.kind, label: 'error', score: null, error: (e as Error).message });
-  try {
-    const v = evaluator.evaluate({ item, response, previous });
-    return v instanceof Promise ? v.catch(failed) : v;
-  } catch (e) {
-    return failed(e);
-  }
-}
-
-function withEnsembles(plan: EvaluatorPlan, verdicts: Verdict[]): Verdict[] {
-  for (const rule of plan.ensembles) {
-    if (verdicts.some((v) => v.kind === 'safety')) verdicts.push(combineSafetyVerdicts(rule, verdicts));
-  }
-  return verdicts;
 }
 
 /** Messages as stored and shown: image bytes replaced by their content hash. */
