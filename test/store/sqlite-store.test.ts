@@ -548,3 +548,26 @@ test('flush commits what was handed over at once, without waiting for the group 
   assert.ok(performance.now() - closing < 30_000, 'close waited for the group commit');
   assert.equal(count(), 3);
 });
+
+test('ResultWriter holds the runner back while 256 batches are uncommitted, and lets it go once they commit', { timeout: 30_000 }, async (t) => {
+  const path = join(tempDir('jai-store-backpressure-'), 'store.db');
+  const store = open(t, path);
+  await store.saveSuite(suiteRecord(1));
+  await store.createRun(runRecord('run-bp'));
+  // Another connection holds the write lock: the writer thread's commits wait (busy timeout 5 s).
+  const blocker = new Database(path);
+  blocker.exec('BEGIN EXCLUSIVE');
+  const writer = new ResultWriter(store);
+  const item = makeItem('bp');
+  const total = 256 * 64;
+  for (let i = 0; i < total; i++) writer.add(goodResult('run-bp', { ...item, id: `bp${i}` }, i));
+  let released = false;
+  const ready = writer.ready().then(() => void (released = true));
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  assert.equal(released, false, 'ready() while 256 batches wait for a commit');
+  blocker.exec('COMMIT');
+  blocker.close();
+  await ready;
+  await writer.close();
+  assert.equal(await store.countResults('run-bp'), total);
+});
