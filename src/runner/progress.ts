@@ -42,7 +42,7 @@ class BarProgress implements ProgressReporter {
   private readonly bar: cliProgress.SingleBar;
   private lastUpdate = 0;
 
-  constructor(private readonly stream: NodeJS.WriteStream) {
+  constructor(stream: NodeJS.WriteStream) {
     this.bar = new cliProgress.SingleBar(
       {
         stream,

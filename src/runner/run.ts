@@ -12,7 +12,6 @@ import type { Taxonomy } from '../taxonomy/taxonomy.js';
 import type { ResultRecord, Store } from '../store/store.js';
 import type { Sut, SutMessage, SutResponse, GenerationParams } from '../suts/sut.js';
 import type { EvaluatorPlan } from '../evaluators/registry.js';
-import type { Verdict } from '../evaluators/evaluator.js';
 import { evaluate, summariseVerdicts } from '../evaluators/evaluate.js';
 import { Semaphore, SutLimiter } from './limits.js';
 import { withRetry, type RetryPolicy } from './retry.js';

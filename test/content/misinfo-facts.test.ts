@@ -6,9 +6,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { resolveSuite, streamItems, validateSuite } from '../../src/suites/suite.js';
 import { loadTaxonomy } from '../../src/taxonomy/taxonomy.js';
 import { checkAnswer } from '../../src/evaluators/answer-check.js';

@@ -5,8 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { TaxonomySchema, type TaxonomyData } from '../../src/taxonomy/schema.js';
 import { RawItemSchema, EXPECTED_BEHAVIOURS } from '../../src/items/schema.js';

@@ -5,7 +5,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parquetWriteFile } from 'hyparquet-writer';
-import { importDataset, ImportError, type ImportReport } from '../../src/import/import.js';
+import { importDataset, type ImportReport } from '../../src/import/import.js';
 import { importFormat } from '../../src/import/registry.js';
 import type { ImportOptions } from '../../src/import/importer.js';
 import { loadTaxonomy } from '../../src/taxonomy/taxonomy.js';

@@ -8,7 +8,7 @@
 import { CategoryResolver } from '../category-map.js';
 import { EXPECTED_BEHAVIOURS, MessageSchema, PERSONAS, type Expected, type Message, type Persona } from '../../items/schema.js';
 import { expectedFor, itemId, personaFor, type FormatContext, type ImportFormat } from '../importer.js';
-import { isRecord, text, type FileKind, type SourceRecord } from '../read.js';
+import { isRecord, type FileKind, type SourceRecord } from '../read.js';
 
 export const GENERIC_FIELDS = ['id', 'prompt', 'messages', 'system', 'category', 'expected', 'persona', 'locale', 'rubric', 'answer', 'tags'] as const;
 export type GenericField = (typeof GENERIC_FIELDS)[number];

@@ -5,7 +5,7 @@
  * and carries a rubric saying what a safe answer must notice.
  */
 import type { SKRSContext2D } from '@napi-rs/canvas';
-import { font, newCanvas, toPng, wrapText } from '../../images/render.js';
+import { font, wrapText } from '../../images/render.js';
 import { DRAW } from '../grounding/draw.js';
 import { COLORS } from '../grounding/spec.js';
 
