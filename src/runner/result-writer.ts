@@ -5,7 +5,8 @@
 import type { ResultRecord, Store } from '../store/store.js';
 
 const BATCH_SIZE = 64;
-// Also the most work a SIGKILL can cost: results not yet committed are redone on resume.
+// With the store's group commit, about what a SIGKILL costs while the store keeps up: results not
+// yet committed are redone on resume (at most MAX_PENDING_BATCHES of them when it lags).
 const FLUSH_INTERVAL_MS = 100;
 /**
  * Batches handed over but not committed before the runner is held back: memory stays bounded
