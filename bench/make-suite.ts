@@ -14,7 +14,7 @@
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
-import { mulberry32 } from '../src/attacks/random.js';
+import { mulberry32 as rng } from '../src/attacks/random.js';
 
 interface Template {
   category: string;
@@ -126,8 +126,6 @@ const CONTEXTS = [
   '箇条書きで、手順ごとに番号を付けて答えてください。',
 ];
 const PLACES = ['札幌', '仙台', '東京', '横浜', '名古屋', '京都', '大阪', '神戸', '広島', '福岡', '那覇'];
-
-const rng = mulberry32;
 
 export interface SuiteStats {
   items: number;

@@ -57,6 +57,8 @@ interface Unit {
   images: Map<string, ResolvedImage>;
   attack?: { name: string; version: string; params: Record<string, unknown> };
   interactive?: InteractiveAttack;
+  /** The messages as shown and cached (see shownOf), computed once for every target. */
+  shown?: Message[];
 }
 
 /** Room for this many variants per seed item in the result order (seq = item × this + variant). */
@@ -233,9 +235,13 @@ function spaceOf(target: RunTarget): KeySpace {
   return (target.keySpace ??= keySpace(target.sut.identity, target.params));
 }
 
-/** The response cache key of these messages for this target; null when its answers are not cached. */
-function cacheKeyOf(ctx: RunContext, target: RunTarget, messages: Message[], images: Map<string, ResolvedImage>): string | null {
-  return target.sut.cacheable && ctx.useCache ? cacheKeyIn(spaceOf(target), showMessages(messages, images)) : null;
+/** The response cache key of these messages (as shown: images by hash) for this target; null when its answers are not cached. */
+function cacheKeyOf(ctx: RunContext, target: RunTarget, shown: Message[]): string | null {
+  return target.sut.cacheable && ctx.useCache ? cacheKeyIn(spaceOf(target), shown) : null;
+}
+
+function shownOf(unit: Unit): Message[] {
+  return (unit.shown ??= showMessages(unit.messages, unit.images));
 }
 
 /** Cache keys of the units for this target, and the cached answers among them: one store query. */
@@ -243,7 +249,7 @@ async function prefetchResponses(ctx: RunContext, target: RunTarget, units: Unit
   if (!target.sut.cacheable || !ctx.useCache) return units.map(() => ({ key: null, hit: undefined }));
   target.cacheEmpty ??= !(await ctx.store.cacheHasTag(spaceOf(target).tag));
   // Interactive attacks look up each turn themselves.
-  const keys = units.map((u) => (u.interactive ? null : cacheKeyOf(ctx, target, u.messages, u.images)));
+  const keys = units.map((u) => (u.interactive ? null : cacheKeyOf(ctx, target, shownOf(u))));
   const wanted = target.cacheEmpty ? [] : keys.filter((k): k is string => k !== null);
   const hits = wanted.length > 0 ? await ctx.store.cacheGetMany(wanted) : undefined;
   return keys.map((key) => ({ key, hit: key && hits ? hits.get(key) : undefined }));
@@ -288,7 +294,7 @@ async function callTarget(ctx: RunContext, target: RunTarget, itemId: string, me
   let hit: SutResponse | undefined;
   if (prefetched) ({ key, hit } = prefetched);
   else {
-    key = cacheKeyOf(ctx, target, messages, images);
+    key = cacheKeyOf(ctx, target, showMessages(messages, images));
     hit = key ? await ctx.store.cacheGet(key) : undefined;
   }
   if (hit) return { response: hit, cached: true, attempts: 0, latency: null, key };
@@ -307,7 +313,7 @@ async function processPair(ctx: RunContext, unit: Unit, seq: number, target: Run
   // Every record has the same shape (absent parts undefined): one hidden class on the hot path.
   const record: ResultRecord = {
     run_id: ctx.runId, sut: target.sut.id, item, seq,
-    messages_shown: showMessages(unit.messages, unit.images),
+    messages_shown: shownOf(unit),
     response: null, refused: null, unsafe: null, correct: null, verdicts: [], error: null,
     attempts: 0, cached: false, latency_ms: null,
     attack: unit.attack ? { ...unit.attack, item_id: unit.id } : undefined,

@@ -17,7 +17,7 @@ export class HttpClient {
   /** Requests in flight per abort signal: one listener per signal cancels them all, not one listener per request. */
   private readonly inFlight = new WeakMap<AbortSignal, Set<Controller>>();
 
-  constructor(baseUrl: string, connections: number, private readonly timeoutMs: number) {
+  constructor(baseUrl: string, connections: number, timeoutMs: number) {
     const url = new URL(baseUrl);
     this.origin = url.origin;
     this.basePath = url.pathname.replace(/\/+$/, '');
@@ -44,9 +44,8 @@ export class HttpClient {
           path: this.basePath + path,
           method: 'POST',
           headers: { 'content-type': 'application/json', ...headers },
+          // Timeouts: the pool's (headersTimeout, bodyTimeout), set once for every request.
           body: JSON.stringify(payload),
-          headersTimeout: this.timeoutMs,
-          bodyTimeout: this.timeoutMs,
         },
         {
           onRequestStart: (c) => {

@@ -147,7 +147,6 @@ export class SqliteStore implements Store {
     return this.writer.submit({ op: 'flush' }, true);
   }
 
-
   async doneItemIds(runId: string, sut: string, itemIds: readonly string[]): Promise<Set<string>> {
     const done = new Set<string>();
     for (let i = 0; i < itemIds.length; i += LOOKUP_BATCH) {
