@@ -1,0 +1,54 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
+import { HttpClient } from '../../src/suts/http.js';
+
+/** A real HTTP server on loopback that answers every POST with a small JSON body, counting connections. */
+async function startServer(delayMs = 0): Promise<{ server: Server; base: string; connections: () => number }> {
+  let connections = 0;
+  const server = createServer({ keepAlive: true }, (req, res) => {
+    req.resume();
+    req.on('end', () => setTimeout(() => res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}'), delayMs));
+  });
+  server.on('connection', () => connections++);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { server, base: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`, connections: () => connections };
+}
+
+async function stop(server: Server, client: HttpClient): Promise<void> {
+  await client.close();
+  server.closeAllConnections();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+}
+
+test('HttpClient: a request sent in the slot an answer freed goes out in the same turn of the event loop', async (t) => {
+  const { server, base } = await startServer();
+  const client = new HttpClient(base, 1, 5_000);
+  t.after(() => stop(server, client));
+  const written: string[] = [];
+  const onHeaders = (message: unknown): void => {
+    written.push(/x-probe: (\w+)/.exec((message as { headers: string }).headers)?.[1] ?? '?');
+  };
+  subscribe('undici:client:sendHeaders', onHeaders);
+  t.after(() => unsubscribe('undici:client:sendHeaders', onHeaders));
+  // Two connections open and idle (concurrency 1 may use a spare one).
+  await Promise.all([client.postJson('/x', { 'x-probe': 'w1' }, {}), client.postJson('/x', { 'x-probe': 'w2' }, {})]);
+
+  await client.postJson('/x', { 'x-probe': 'a' }, {});
+  // Here the answer to `a` has just been read (a microtask of the I/O callback): send `b` in its slot.
+  const b = client.postJson('/x', { 'x-probe': 'b' }, {});
+  const sentBeforeNextTurn = await new Promise<boolean>((resolve) => setImmediate(() => resolve(written.includes('b'))));
+  assert.equal(sentBeforeNextTurn, true, 'b waited for the connection of a to be handed back (a loop turn) and checked (another)');
+  assert.equal((await b).status, 200);
+});
+
+test('HttpClient: never more than twice `concurrency` connections, however many requests are queued', async (t) => {
+  const { server, base, connections } = await startServer(20);
+  const client = new HttpClient(base, 2, 5_000);
+  t.after(() => stop(server, client));
+  const answers = await Promise.all(Array.from({ length: 24 }, (_, i) => client.postJson('/x', {}, { i })));
+  assert.ok(answers.every((a) => a.status === 200 && a.body === '{"ok":true}'));
+  assert.equal(connections(), 4);
+});
