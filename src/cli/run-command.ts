@@ -103,29 +103,47 @@ export async function runCommand(flags: RunFlags, file: ConfigFile = loadConfigF
   const store = openStore(storePath(flags.store, file.store));
   // The writer thread starts while the suite is validated, on the other core.
   store.prepareWrites();
+  // The SUTs under test, opened before the suite is validated so that their connections open meanwhile.
+  const targets: Sut[] = [];
   try {
     const taxonomy = loadTaxonomy();
     if (flags.resume) {
       const { run, config } = await loadRunToResume(store, flags.resume);
-      return await executePlannedRun(store, taxonomy, run, config, flags);
+      await openTargets(config.suts, targets);
+      return await executePlannedRun(store, taxonomy, run, config, flags, targets);
     }
-    const { run, config, suite } = await planNewRun(flags, file, store, taxonomy);
-    return await executePlannedRun(store, taxonomy, run, config, flags, suite);
+    const suiteRef = flags.suite ?? file.suite;
+    if (!suiteRef) throw new UsageError('no suite: give --suite <id|path> or `suite:` in jai-trust.yaml');
+    const sutConfigs = checkedSutConfigs(flags, file);
+    await openTargets(sutConfigs, targets);
+    const { run, config, suite } = await planNewRun(flags, file, store, taxonomy, suiteRef, sutConfigs);
+    return await executePlannedRun(store, taxonomy, run, config, flags, targets, suite);
   } finally {
+    await Promise.all(targets.map((s) => s.close?.()));
     await store.close();
   }
 }
 
-async function planNewRun(flags: RunFlags, file: ConfigFile, store: Store, taxonomy: Taxonomy): Promise<{ run: RunRecord; config: RunConfigRecord; suite: ValidatedSuite }> {
-  const suiteRef = flags.suite ?? file.suite;
-  if (!suiteRef) throw new UsageError('no suite: give --suite <id|path> or `suite:` in jai-trust.yaml');
-  const suite = await validateSuite(resolveSuite(suiteRef), taxonomy);
+async function openTargets(configs: SutConfig[], into: Sut[]): Promise<void> {
+  for (const c of configs) {
+    const sut = await createSut(c);
+    into.push(sut);
+    sut.warmUp?.();
+  }
+}
+
+function checkedSutConfigs(flags: RunFlags, file: ConfigFile): SutConfig[] {
   const suts = sutConfigsFrom(flags, file);
   if (suts.length === 0) throw new UsageError('no SUT: give --sut <spec> (e.g. --sut openai/<model> --base-url http://127.0.0.1:8000/v1) or `suts:` in jai-trust.yaml');
   for (const s of suts) checkSutSpec(s.sut);
   const ids = suts.map((s) => s.id ?? s.sut);
   const dup = ids.find((id, i) => ids.indexOf(id) !== i);
   if (dup) throw new UsageError(`two SUTs share the id "${dup}": give each an \`id:\` in jai-trust.yaml`);
+  return suts;
+}
+
+async function planNewRun(flags: RunFlags, file: ConfigFile, store: Store, taxonomy: Taxonomy, suiteRef: string, suts: SutConfig[]): Promise<{ run: RunRecord; config: RunConfigRecord; suite: ValidatedSuite }> {
+  const suite = await validateSuite(resolveSuite(suiteRef), taxonomy);
   const judges = judgeConfigsFrom(flags, file);
   for (const j of judges) checkSutSpec(j.sut);
   const attacker = flags.attacker ? SutConfigSchema.parse({ sut: flags.attacker, ...(flags.attackerBaseUrl ? { base_url: flags.attackerBaseUrl } : {}), ...(flags.attackerApiKeyEnv ? { api_key_env: flags.attackerApiKeyEnv } : {}), params: { temperature: 1, max_tokens: 1024 } }) : null;
@@ -173,7 +191,8 @@ async function loadRunToResume(store: Store, runId: string): Promise<{ run: RunR
   return { run, config: run.config as RunConfigRecord };
 }
 
-async function executePlannedRun(store: Store, taxonomy: Taxonomy, run: RunRecord, config: RunConfigRecord, flags: RunFlags, validated?: ValidatedSuite): Promise<number> {
+/** `suts`: the run's SUTs, opened from `config.suts` in that order (the caller closes them). */
+async function executePlannedRun(store: Store, taxonomy: Taxonomy, run: RunRecord, config: RunConfigRecord, flags: RunFlags, suts: Sut[], validated?: ValidatedSuite): Promise<number> {
   // A resumed run validates again: the suite must not have changed since the run began.
   const suite = validated ?? (await validateSuite(resolveSuite(config.suite_source), taxonomy));
   if (suite.hash !== run.suite_hash) {
@@ -191,12 +210,10 @@ async function executePlannedRun(store: Store, taxonomy: Taxonomy, run: RunRecor
   process.on('SIGTERM', onSigint);
   const opened: Sut[] = [];
   try {
-    const targets = [];
-    for (const c of config.suts) {
-      const sut = await createSut(c);
-      opened.push(sut);
-      targets.push({ sut, limiter: new SutLimiter(c.concurrency ?? sut.defaultConcurrency, c.rpm), params: c.params });
-    }
+    const targets = config.suts.map((c, i) => {
+      const sut = suts[i]!;
+      return { sut, limiter: new SutLimiter(c.concurrency ?? sut.defaultConcurrency, c.rpm), params: c.params };
+    });
     const judges: JudgeBinding[] = [];
     for (const c of config.judges) {
       const sut = await createSut(c);
@@ -204,6 +221,7 @@ async function executePlannedRun(store: Store, taxonomy: Taxonomy, run: RunRecor
       judges.push({ judgeId: c.id ?? c.sut, generate: judgeGenerate(sut, new SutLimiter(c.concurrency ?? sut.defaultConcurrency, c.rpm), store, config, controller.signal), params: c.params });
     }
     const plan = planEvaluators(config.evaluators, taxonomy, judges);
+    for (const evaluator of plan.evaluators) evaluator.warmUp?.();
     const attacks = await attackPlanFor(config, taxonomy, store, controller.signal, opened);
     const progress = flags.quiet ? silentProgress : createProgress();
     if (flags.resume) await store.setRunStatus(run.id, 'running');

@@ -32,6 +32,7 @@ export function createAnthropicSut(options: ApiSutOptions): Sut {
         return parseMessagesResponse(parseJsonBody<MessagesResponse>(res.body, 'anthropic'));
       });
     },
+    warmUp: () => http.preconnect(),
     close: () => http.close(),
   };
 }

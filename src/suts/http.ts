@@ -1,5 +1,6 @@
 /** Shared HTTP plumbing for API adapters: pooled keep-alive connections, status → error class. */
-import { Pool, errors as undiciErrors, type Dispatcher } from 'undici';
+import type { Socket } from 'node:net';
+import { Pool, buildConnector, errors as undiciErrors, type Dispatcher } from 'undici';
 import { PermanentError, RetryableError } from './sut.js';
 
 export interface JsonResponse {
@@ -10,9 +11,28 @@ export interface JsonResponse {
 
 type Controller = Parameters<NonNullable<Dispatcher.DispatchHandler['onRequestStart']>>[0];
 
+/**
+ * A connection opened ahead (`preconnect`) is used only this long: servers close connections that
+ * stay idle (uvicorn, which serves vLLM, after 5 s by default), and a closed one would cost a retry.
+ */
+const SPARE_MAX_AGE_MS = 4_000;
+
+interface SpareConnection {
+  socket: Socket;
+  openedAt: number;
+  /** Its 'readable' listener (the server sent data or closed it): removed when undici takes it. */
+  unusable: () => void;
+}
+
 export class HttpClient {
   private readonly pool: Pool;
+  private readonly url: URL;
   private readonly origin: string;
+  private readonly maxConnections: number;
+  /** undici's own connector (TCP, or TLS with session reuse), for the pool and for `preconnect`. */
+  private readonly connector = buildConnector({});
+  private readonly spare: SpareConnection[] = [];
+  private closed = false;
   readonly basePath: string;
   /** Requests in flight per abort signal: one listener per signal cancels them all, not one listener per request. */
   private readonly inFlight = new WeakMap<AbortSignal, Set<Controller>>();
@@ -26,10 +46,71 @@ export class HttpClient {
    * Spare connections are opened only when needed and closed after 30 s idle.
    */
   constructor(baseUrl: string, concurrency: number, timeoutMs: number) {
-    const url = new URL(baseUrl);
-    this.origin = url.origin;
-    this.basePath = url.pathname.replace(/\/+$/, '');
-    this.pool = new Pool(url.origin, { connections: 2 * concurrency, pipelining: 1, headersTimeout: timeoutMs, bodyTimeout: timeoutMs, keepAliveTimeout: 30_000 });
+    this.url = new URL(baseUrl);
+    this.origin = this.url.origin;
+    this.basePath = this.url.pathname.replace(/\/+$/, '');
+    this.maxConnections = 2 * concurrency;
+    this.pool = new Pool(this.origin, {
+      connections: this.maxConnections, pipelining: 1, headersTimeout: timeoutMs, bodyTimeout: timeoutMs, keepAliveTimeout: 30_000,
+      connect: (options, callback) => this.connect(options, callback),
+    });
+  }
+
+  /**
+   * Opens the pool's connections now, in the background, so that TCP and TLS handshakes overlap
+   * whatever comes before the first request (the runner validates the suite meanwhile) instead of
+   * holding up the first requests. Nothing is sent; a connection that fails here is simply not
+   * used (the request that would have used it connects, and reports errors, on its own).
+   */
+  preconnect(count = this.maxConnections): void {
+    const { hostname, host, protocol, port } = this.url;
+    for (let i = 0; i < count; i++) {
+      this.connector({ hostname, host, protocol, port }, (error, socket) => {
+        if (error || !socket) return;
+        if (this.closed) {
+          socket.destroy();
+          return;
+        }
+        // Unreferenced while spare: an unused connection must not keep the process alive.
+        socket.unref();
+        // A spare connection must stay silent: data or an end from the server means it cannot be used.
+        const unusable = (): void => {
+          socket.destroy();
+        };
+        socket.once('readable', unusable);
+        this.spare.push({ socket, openedAt: performance.now(), unusable });
+      });
+    }
+  }
+
+  /** The pool's connector: a spare connection opened ahead when there is one, else a new connection. */
+  private connect(options: buildConnector.Options, callback: buildConnector.Callback): void {
+    const spare = this.takeSpare();
+    if (!spare) {
+      this.connector(options, callback);
+      return;
+    }
+    // As undici does before it reuses an idle connection: let what is pending on it (a close, a
+    // stray 408) arrive first, one loop turn. undici also expects this callback later, not within this call.
+    setImmediate(() => {
+      const { socket, unusable } = spare;
+      if (socket.destroyed || socket.readableLength > 0) {
+        socket.destroy();
+        this.connect(options, callback);
+        return;
+      }
+      socket.off('readable', unusable);
+      socket.ref();
+      callback(null, socket);
+    });
+  }
+
+  private takeSpare(): SpareConnection | undefined {
+    for (let spare = this.spare.pop(); spare; spare = this.spare.pop()) {
+      if (!spare.socket.destroyed && performance.now() - spare.openedAt <= SPARE_MAX_AGE_MS) return spare;
+      spare.socket.destroy();
+    }
+    return undefined;
   }
 
   /**
@@ -98,6 +179,9 @@ export class HttpClient {
   }
 
   async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    for (const { socket } of this.spare.splice(0)) socket.destroy();
     await this.pool.close();
   }
 }

@@ -43,6 +43,7 @@ export function createOpenAiSut(options: ApiSutOptions): Sut {
         return parseChatCompletion(parseJsonBody<ChatCompletion>(res.body, 'openai'));
       });
     },
+    warmUp: () => http.preconnect(),
     close: () => http.close(),
   };
 }

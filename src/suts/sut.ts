@@ -57,6 +57,8 @@ export interface Sut {
   /** Whether responses may be cached (false for replay files that can change). */
   readonly cacheable: boolean;
   generate(request: SutRequest): Promise<SutResponse>;
+  /** Called before the suite is validated: API adapters open their connections meanwhile. */
+  warmUp?(): void;
   close?(): Promise<void>;
 }
 

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { HttpClient } from '../../src/suts/http.js';
 
@@ -51,4 +51,61 @@ test('HttpClient: never more than twice `concurrency` connections, however many 
   const answers = await Promise.all(Array.from({ length: 24 }, (_, i) => client.postJson('/x', {}, { i })));
   assert.ok(answers.every((a) => a.status === 200 && a.body === '{"ok":true}'));
   assert.equal(connections(), 4);
+});
+
+/** Resolves once `check` holds, polling every few milliseconds (gives up after 2 s). */
+async function until(check: () => boolean): Promise<void> {
+  for (let i = 0; i < 400 && !check(); i++) await new Promise((resolve) => setTimeout(resolve, 5));
+  assert.ok(check(), 'condition not reached within 2 s');
+}
+
+test('HttpClient.preconnect: connections open before any request, and the first requests use them', async (t) => {
+  const { server, base, connections } = await startServer();
+  const client = new HttpClient(base, 2, 5_000);
+  t.after(() => stop(server, client));
+  const sockets = new Set<unknown>();
+  server.on('request', (req) => sockets.add(req.socket));
+  client.preconnect();
+  await until(() => connections() === 4);
+  const answers = await Promise.all(Array.from({ length: 4 }, () => client.postJson('/x', {}, {})));
+  assert.ok(answers.every((a) => a.status === 200));
+  assert.equal(connections(), 4, 'no connection was opened besides the four opened ahead');
+  assert.equal(sockets.size, 4, 'the four requests went out on the four connections opened ahead');
+});
+
+test('HttpClient.preconnect: a connection the server closed or wrote to is not used; close() closes unused ones', async (t) => {
+  const { server, base, connections } = await startServer();
+  const client = new HttpClient(base, 1, 5_000);
+  t.after(() => stop(server, client));
+  const open = new Set<Socket>();
+  server.on('connection', (socket) => {
+    open.add(socket);
+    socket.on('close', () => open.delete(socket));
+  });
+
+  // The server closes both connections opened ahead: the request connects anew instead of failing.
+  client.preconnect();
+  await until(() => open.size === 2);
+  for (const socket of open) socket.destroy();
+  await until(() => open.size === 0);
+  assert.equal((await client.postJson('/x', {}, {})).status, 200);
+  assert.equal(connections(), 3);
+  await client.close();
+
+  // A server that answers a request never sent (a 408 on an idle connection, as some do) makes the
+  // connection unusable: the client closes it at once.
+  const second = new HttpClient(base, 1, 5_000);
+  t.after(() => second.close());
+  const before = connections();
+  second.preconnect();
+  await until(() => connections() === before + 2);
+  for (const socket of open) socket.write('HTTP/1.1 408 Request Timeout\r\ncontent-length: 0\r\n\r\n');
+  await until(() => open.size === 0);
+  assert.equal((await second.postJson('/x', {}, {})).status, 200);
+
+  // Unused connections opened ahead are closed with the client.
+  second.preconnect(2);
+  await until(() => open.size === 3);
+  await second.close();
+  await until(() => open.size === 0);
 });
