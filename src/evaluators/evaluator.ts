@@ -45,4 +45,6 @@ export interface Evaluator {
   readonly kind: EvaluatorKind;
   appliesTo(item: Item): boolean;
   evaluate(input: EvaluationInput): Verdict | Promise<Verdict>;
+  /** Compile what the first evaluation would (patterns), before the first answers wait on it. */
+  warmUp?(): void;
 }

@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
-import { classifyRefusal, refusalJaEvaluator, REFUSAL_JA_VERSION } from '../../src/evaluators/refusal-ja.js';
+import { classifyRefusal, refusalJaEvaluator, REFUSAL_JA_VERSION, WARM_UP_TEXTS } from '../../src/evaluators/refusal-ja.js';
 import { normalizeForCompare } from '../../src/text/normalize.js';
 import {
   formatRefusalAccuracyReport,
@@ -294,4 +294,12 @@ test('refusal-accuracy: confusion matrix, precision/recall and misclassified ids
   const constant = measureRefusalClassifier(() => ({ label: 'compliance' }), examples);
   assert.equal(constant.refused.recall, 0);
   assert.equal(constant.binaryAccuracy, constant.counts.compliance / constant.total);
+});
+
+test('warmUp goes through every kind of answer (full refusal, partial refusal, compliance) and changes no verdict', () => {
+  const labels = new Set(WARM_UP_TEXTS.map((text) => classifyRefusal(text).label));
+  assert.deepEqual([...labels].sort(), ['compliance', 'full_refusal', 'partial_refusal']);
+  const before = WARM_UP_TEXTS.map((text) => classifyRefusal(text));
+  refusalJaEvaluator.warmUp!();
+  assert.deepEqual(WARM_UP_TEXTS.map((text) => classifyRefusal(text)), before);
 });
