@@ -98,7 +98,6 @@ async function* readRanges(file: FileHandle, ranges: number[], depth = 16, maxCh
   }
 }
 
-/** Streams the report to `path`: results are iterated once, never all held in memory (a run may have 50,000 rows). */
 async function imagesOf(row: ResultRow, lookup: (sha256: string) => Promise<string | undefined>): Promise<Map<string, string> | undefined> {
   const hashes = (row.messages ?? []).flatMap((m) => m.images ?? []).filter((h) => h.startsWith('sha256:'));
   if (hashes.length === 0) return undefined;
@@ -110,70 +109,126 @@ async function imagesOf(row: ResultRow, lookup: (sha256: string) => Promise<stri
   return found;
 }
 
+/** Streams the report to `path`: results are iterated once, never all held in memory (a run may have 50,000 rows). */
 export async function writeHtmlReport(
   path: string,
   summary: RunSummary,
   results: AsyncIterable<ResultRow>,
   options: ReportOptions = {},
 ): Promise<void> {
-  const redact = options.redact ?? summary.suite.visibility === 'hidden';
-  const maxTextChars = options.maxTextChars ?? 50_000;
-  const generatedAt =
-    options.generatedAt instanceof Date
-      ? options.generatedAt.toISOString()
-      : (options.generatedAt ?? new Date().toISOString());
-
-  const tmpPath = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
-  const spillDir = await mkdtemp(join(tmpdir(), 'jai-trust-report-'));
-  const spillPath = join(spillDir, 'items.html');
-  const outStream = createWriteStream(tmpPath, { flags: 'wx', highWaterMark: 1 << 20 });
-  const spillStream = createWriteStream(spillPath, { flags: 'wx', highWaterMark: 1 << 20 });
-  const out = new StreamSink(outStream);
-  let done = false;
+  const report = await HtmlReportWriter.open(path, { ...options, redact: options.redact ?? summary.suite.visibility === 'hidden' });
   try {
-    // 1. Head, run information, charts and tables: from the summary only.
-    await out.write(
-      `<!DOCTYPE html>\n<html lang="ja"><head><meta charset="utf-8">` +
-        `<meta http-equiv="Content-Security-Policy" content="${e(CSP)}">` +
-        `<meta name="viewport" content="width=device-width, initial-scale=1">` +
-        `<meta name="referrer" content="no-referrer">` +
-        `<title>${e(`JAI-Trust Bench 評価レポート / Evaluation report — ${summary.suite.name} — ${summary.run_id}`)}</title>` +
-        `<style>${REPORT_CSS}</style></head><body>\n` +
-        renderHeader(summary, generatedAt) +
-        `<main>` +
-        renderRunInfo(summary, redact, options.sutNotes) +
-        renderToc(summary) +
-        '\n',
-    );
-    for (const [i, s] of summary.suts.entries()) await out.write(renderSutSection(s, i) + '\n');
-    await out.flush();
+    for await (const row of results) await report.add(row);
+  } catch (err) {
+    await report.abort();
+    throw err;
+  }
+  await report.finish(summary);
+}
 
-    // 2. Results: render each row once into the spill file, remember where it went.
-    const spill = new StreamSink(spillStream);
-    const groups = new Map<string, Group>();
-    let total = 0;
-    for await (const row of results) {
-      const k = key(row.sut, row.category);
-      let g = groups.get(k);
-      if (!g) {
-        g = { sut: row.sut, category: row.category, ranges: [], items: 0, unsafe: 0, errors: 0 };
-        groups.set(k, g);
-      }
-      const start = spill.position;
-      const images = options.imageDataUrl && !redact ? await imagesOf(row, options.imageDataUrl) : undefined;
-      await spill.write(renderItem(row, { redact, maxTextChars, ...(images ? { images } : {}) }));
-      const end = spill.position;
-      if (g.ranges.length > 0 && g.ranges[g.ranges.length - 1] === start) g.ranges[g.ranges.length - 1] = end;
-      else g.ranges.push(start, end);
-      g.items++;
-      if (row.unsafe === true) g.unsafe++;
-      if (hasError(row)) g.errors++;
-      total++;
+/**
+ * The report written alongside another pass over the results (the run's outputs read them once
+ * for results.jsonl, summary.json and this): `add` renders each result as it comes, `finish`
+ * writes the head, charts and tables once the summary is known, then the drill-down.
+ */
+export class HtmlReportWriter {
+  private readonly groups = new Map<string, Group>();
+  private total = 0;
+
+  private constructor(
+    private readonly path: string,
+    private readonly options: ReportOptions & { redact: boolean },
+    private readonly spillDir: string,
+    private readonly spillStream: WriteStream,
+    private readonly spill: StreamSink,
+  ) {}
+
+  static async open(path: string, options: ReportOptions & { redact: boolean }): Promise<HtmlReportWriter> {
+    const spillDir = await mkdtemp(join(tmpdir(), 'jai-trust-report-'));
+    const spillStream = createWriteStream(join(spillDir, 'items.html'), { flags: 'wx', highWaterMark: 1 << 20 });
+    return new HtmlReportWriter(path, options, spillDir, spillStream, new StreamSink(spillStream));
+  }
+
+  /** Renders one result into the spill file and remembers where it went. */
+  async add(row: ResultRow): Promise<void> {
+    const k = key(row.sut, row.category);
+    let g = this.groups.get(k);
+    if (!g) {
+      g = { sut: row.sut, category: row.category, ranges: [], items: 0, unsafe: 0, errors: 0 };
+      this.groups.set(k, g);
     }
-    await spill.end();
-    await closeStream(spillStream);
+    const { redact, imageDataUrl } = this.options;
+    const start = this.spill.position;
+    const images = imageDataUrl && !redact ? await imagesOf(row, imageDataUrl) : undefined;
+    await this.spill.write(renderItem(row, { redact, maxTextChars: this.options.maxTextChars ?? 50_000, ...(images ? { images } : {}) }));
+    const end = this.spill.position;
+    if (g.ranges.length > 0 && g.ranges[g.ranges.length - 1] === start) g.ranges[g.ranges.length - 1] = end;
+    else g.ranges.push(start, end);
+    g.items++;
+    if (row.unsafe === true) g.unsafe++;
+    if (hasError(row)) g.errors++;
+    this.total++;
+  }
 
-    // 3. Drill-down, grouped by SUT then category (summary order first, then any others seen).
+  /** Gives up: removes the spill file (the report itself is only written by `finish`). */
+  async abort(): Promise<void> {
+    await closeStream(this.spillStream);
+    await rm(this.spillDir, { recursive: true, force: true });
+  }
+
+  /**
+   * Writes the report: head and tables from the summary, then the rendered results grouped by SUT
+   * and category. `sutNotes` (shown under the title) may come from the summary, hence here.
+   */
+  async finish(summary: RunSummary, sutNotes = this.options.sutNotes): Promise<void> {
+    const { redact } = this.options;
+    const generatedAt = this.options.generatedAt instanceof Date ? this.options.generatedAt.toISOString() : (this.options.generatedAt ?? new Date().toISOString());
+    const tmpPath = join(dirname(this.path), `.${basename(this.path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+    let outStream: WriteStream | undefined;
+    let done = false;
+    try {
+      await this.spill.end();
+      await closeStream(this.spillStream);
+      outStream = createWriteStream(tmpPath, { flags: 'wx', highWaterMark: 1 << 20 });
+      const out = new StreamSink(outStream);
+      // 1. Head, run information, charts and tables: from the summary only.
+      await out.write(
+        `<!DOCTYPE html>\n<html lang="ja"><head><meta charset="utf-8">` +
+          `<meta http-equiv="Content-Security-Policy" content="${e(CSP)}">` +
+          `<meta name="viewport" content="width=device-width, initial-scale=1">` +
+          `<meta name="referrer" content="no-referrer">` +
+          `<title>${e(`JAI-Trust Bench 評価レポート / Evaluation report — ${summary.suite.name} — ${summary.run_id}`)}</title>` +
+          `<style>${REPORT_CSS}</style></head><body>\n` +
+          renderHeader(summary, generatedAt) +
+          `<main>` +
+          renderRunInfo(summary, redact, sutNotes) +
+          renderToc(summary) +
+          '\n',
+      );
+      for (const [i, s] of summary.suts.entries()) await out.write(renderSutSection(s, i) + '\n');
+      // 2. Drill-down, grouped by SUT then category (summary order first, then any others seen).
+      await this.writeDrillDown(out, summary);
+      // 3. Footer and the one inline script (allowed by its hash in the CSP).
+      await out.write(
+        `</section><footer>JAI-Trust Bench · jai-trust ${e(summary.tool_version)} · ` +
+          `このファイルは外部への通信を行わず、オフラインで閲覧できます / self-contained, works offline.</footer></main>` +
+          `<script>${REPORT_JS}</script></body></html>\n`,
+      );
+      await out.end();
+      await closeStream(outStream);
+      await rename(tmpPath, this.path);
+      done = true;
+    } finally {
+      if (!done) {
+        if (outStream) await closeStream(outStream);
+        await rm(tmpPath, { force: true });
+      }
+      await this.abort();
+    }
+  }
+
+  private async writeDrillDown(out: StreamSink, summary: RunSummary): Promise<void> {
+    const { groups, total } = this;
     const names = new Map<string, { ja: string; en: string }>();
     for (const s of summary.suts) for (const c of s.categories) if (!names.has(c.category)) names.set(c.category, { ja: c.name_ja, en: c.name_en });
     const sutOrder: string[] = summary.suts.map((s) => s.sut);
@@ -205,7 +260,7 @@ export async function writeHtmlReport(
         `<button type="button" id="f-open">すべて開く / expand</button><button type="button" id="f-close">すべて閉じる / collapse</button>` +
         `<span class="count">表示 / shown: <strong id="f-count">${total}</strong> / ${total}</span></div>\n`,
     );
-    const spillFile = await open(spillPath, 'r');
+    const spillFile = await open(join(this.spillDir, 'items.html'), 'r');
     try {
       for (const [si, sut] of sutOrder.entries()) {
         const sutGroups = catOrder.map((c) => groups.get(key(sut, c))).filter((g): g is Group => g !== undefined);
@@ -231,23 +286,5 @@ export async function writeHtmlReport(
     } finally {
       await spillFile.close();
     }
-
-    // 4. Footer and the one inline script (allowed by its hash in the CSP).
-    await out.write(
-      `</section><footer>JAI-Trust Bench · jai-trust ${e(summary.tool_version)} · ` +
-        `このファイルは外部への通信を行わず、オフラインで閲覧できます / self-contained, works offline.</footer></main>` +
-        `<script>${REPORT_JS}</script></body></html>\n`,
-    );
-    await out.end();
-    await closeStream(outStream);
-    await rename(tmpPath, path);
-    done = true;
-  } finally {
-    if (!spillStream.closed) await closeStream(spillStream);
-    if (!done) {
-      await closeStream(outStream);
-      await rm(tmpPath, { force: true });
-    }
-    await rm(spillDir, { recursive: true, force: true });
   }
 }

@@ -12,7 +12,7 @@ import type { Taxonomy } from '../taxonomy/taxonomy.js';
 import type { RunSummary } from '../scoring/types.js';
 import { summarise } from '../scoring/summary.js';
 import type { RunConfigRecord } from '../runner/run-config.js';
-import { writeHtmlReport } from './html.js';
+import { HtmlReportWriter } from './html.js';
 
 export interface OutputPaths {
   dir: string;
@@ -39,11 +39,22 @@ export async function writeRunOutputs(store: Store, run: RunRecord, outDir: stri
 
   // The attack registry brings the image renderer: load it only for runs that used attacks.
   const attackByName = config.attacks && config.attacks.length > 0 ? (await import('../attacks/registry.js')).attackByName : undefined;
+  // One pass over the results (reading them back is most of this phase's cost): each row goes to
+  // the summary, to results.jsonl and, rendered, to the report, whose head follows from the summary.
   const out = createWriteStream(paths.results, 'utf8');
-  const summary = await summarise(header, store.iterateResults(run.id, { redact }), taxonomy, async (row) => {
-    const { run_id: _runId, ...line } = row;
-    if (!out.write(JSON.stringify(line) + '\n')) await once(out, 'drain');
-  }, (name) => attackByName?.(name)?.kind);
+  const report = await HtmlReportWriter.open(paths.report, { redact, imageDataUrl: (sha) => store.imageDataUrl(sha) });
+  let summary: RunSummary;
+  try {
+    summary = await summarise(header, store.iterateResults(run.id, { redact }), taxonomy, async (row) => {
+      const { run_id: _runId, ...line } = row;
+      if (!out.write(JSON.stringify(line) + '\n')) await once(out, 'drain');
+      await report.add(row);
+    }, (name) => attackByName?.(name)?.kind);
+  } catch (err) {
+    await report.abort();
+    out.destroy();
+    throw err;
+  }
   out.end();
   await once(out, 'finish');
   for (const s of summary.suts) {
@@ -52,9 +63,13 @@ export async function writeRunOutputs(store: Store, run: RunRecord, outDir: stri
     if (sutConfig?.note_en) s.label_en = sutConfig.note_en;
   }
   writeFileSync(paths.summary, JSON.stringify(summary, null, 2) + '\n');
-
-  const sutNotes: Record<string, { ja: string; en: string }> = {};
-  for (const s of summary.suts) if (s.label_ja || s.label_en) sutNotes[s.sut] = { ja: s.label_ja ?? s.label_en ?? '', en: s.label_en ?? s.label_ja ?? '' };
-  await writeHtmlReport(paths.report, summary, store.iterateResults(run.id, { redact }), { redact, sutNotes, imageDataUrl: (sha) => store.imageDataUrl(sha) });
+  await report.finish(summary, sutNotesOf(summary));
   return { paths, summary };
+}
+
+/** Notes shown under the report's title for SUTs that have them (reference systems, sample responses). */
+function sutNotesOf(summary: RunSummary): Record<string, { ja: string; en: string }> {
+  const notes: Record<string, { ja: string; en: string }> = {};
+  for (const s of summary.suts) if (s.label_ja || s.label_en) notes[s.sut] = { ja: s.label_ja ?? s.label_en ?? '', en: s.label_en ?? s.label_ja ?? '' };
+  return notes;
 }
