@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { SQLITE_MIGRATIONS } from '../../src/store/sqlite/migrations.js';
+import { cachePrefix } from '../../src/store/sqlite/cache-prefix.js';
 import { ResultWriter } from '../../src/runner/result-writer.js';
 import type { ResultRecord, RunRecord, SuiteRecord } from '../../src/store/store.js';
 import type { Item } from '../../src/items/schema.js';
@@ -422,6 +423,9 @@ test('reuseResults copies only the finished, error-free results of the latest ot
   assert.equal((db.prepare("SELECT count(*) AS n FROM errors WHERE run_id <> 'run-A'").get() as { n: number }).n, 0, 'no errors are copied');
 });
 
+/** A cache key of the current form ('<tag>:<sha256>', src/runner/cache-key.ts). */
+const OLD_KEY = `0123456789abcdef:${'ab'.repeat(32)}`;
+
 test('migration from a v3 database keeps results, verdicts and the response cache', async (t) => {
   const dir = tempDir('jai-store-v3-');
   const path = join(dir, 'v3.db');
@@ -461,7 +465,10 @@ test('migration from a v3 database keeps results, verdicts and the response cach
     const insertVerdict = db.prepare('INSERT INTO verdicts (run_id, sut, item_id, evaluator, evaluator_version, kind, label, score, refused, unsafe, correct, rationale, error) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
     insertVerdict.run('run-v3', SUT, 'old-1', 'refusal-ja', '2', 'refusal', 'full_refusal', null, 1, null, null, null, null);
     insertVerdict.run('run-v3', SUT, 'old-1', 'llm-judge:j', '1', 'safety', 'error', null, null, null, null, null, 'judge timed out');
-    db.prepare('INSERT INTO response_cache (key, sut, response_json, created_at) VALUES (?, ?, ?, ?)').run('old-key', SUT, JSON.stringify(cachedResponse), '2023-12-01');
+    const putOld = db.prepare('INSERT INTO response_cache (key, sut, response_json, created_at) VALUES (?, ?, ?, ?)');
+    putOld.run(OLD_KEY, SUT, JSON.stringify(cachedResponse), '2023-12-01');
+    // A key of an older key version: no run can look it up any more, and v5 drops it.
+    putOld.run('old-form-key', SUT, JSON.stringify(cachedResponse), '2023-12-01');
     db.close();
   }
 
@@ -475,13 +482,15 @@ test('migration from a v3 database keeps results, verdicts and the response cach
   });
   assert.equal(rows[1]!.item_id, 'old-2');
   assert.deepEqual(rows[1]!.messages, [{ role: 'user', content: '無害な質問' }], 'messages of a result without a stored item survive');
-  assert.deepEqual(await store.cacheGet('old-key'), cachedResponse);
-  assert.deepEqual([...(await store.cacheGetMany(['old-key', 'x'])).keys()], ['old-key']);
+  assert.deepEqual(await store.cacheGet(OLD_KEY), cachedResponse);
+  assert.deepEqual([...(await store.cacheGetMany([OLD_KEY, 'x'])).keys()], [OLD_KEY]);
+  assert.equal(await store.cacheHasTag(OLD_KEY.slice(0, 16)), true);
+  assert.equal(await store.cacheGet('old-form-key'), undefined, 'a key of an older form is dropped');
   assert.deepEqual([...(await store.doneItemIds('run-v3', SUT, ['old-1', 'old-2', 'old-3']))].sort(), ['old-1', 'old-2']);
 
   // The migrated tables take new writes: a new cache entry for the old key replaces it, results of a new run go in.
-  await store.cachePut('old-key', SUT, { text: '新しい', truncated: false });
-  assert.equal((await store.cacheGet('old-key'))?.text, '新しい');
+  await store.cachePut(OLD_KEY, SUT, { text: '新しい', truncated: false });
+  assert.equal((await store.cacheGet(OLD_KEY))?.text, '新しい');
   await store.createRun(runRecord('run-v4', '2024-02-01T00:00:00.000Z'));
   await store.writeResults([goodResult('run-v4', makeItem('old-1'), 0)]);
   assert.equal(await store.countResults('run-v4'), 1);
@@ -570,4 +579,35 @@ test('ResultWriter holds the runner back while 256 batches are uncommitted, and 
   await ready;
   await writer.close();
   assert.equal(await store.countResults('run-bp'), total);
+});
+
+test('response cache: found by a 16-byte prefix, the full key checked; a tag is one range of prefixes', async (t) => {
+  const dir = tempDir('jai-store-cache-');
+  const store = open(t, join(dir, 'store.db'));
+  const tag = 'fedcba9876543210';
+  const key = (hash: string): string => `${tag}:${hash}`;
+  const a = key('1111111111111111' + '2'.repeat(48));
+  // Same tag and same first 8 bytes of the hash: the same prefix, another key.
+  const clash = key('1111111111111111' + '3'.repeat(48));
+  const b = key('4'.repeat(64));
+  assert.equal(cachePrefix(a).length, 16);
+  assert.deepEqual(cachePrefix(a), cachePrefix(clash));
+  assert.notDeepEqual(cachePrefix(a), cachePrefix(b));
+
+  assert.equal(await store.cacheHasTag(tag), false);
+  await store.cachePut(a, SUT, response('A'));
+  await store.cachePut(b, SUT, response('B'));
+  assert.equal(await store.cacheHasTag(tag), true);
+  assert.equal(await store.cacheHasTag('fedcba9876543211'), false, 'the next tag up has nothing');
+  assert.equal(await store.cacheHasTag('fedcba987654320f'), false, 'the next tag down has nothing');
+  assert.equal((await store.cacheGet(a))?.text, 'A');
+  assert.equal(await store.cacheGet(clash), undefined, 'a key that shares the prefix is not an answer');
+  // Putting the clashing key replaces the entry: the first key is then a miss, never a wrong answer.
+  await store.cachePut(clash, SUT, response('C'));
+  assert.equal(await store.cacheGet(a), undefined);
+  assert.equal((await store.cacheGet(clash))?.text, 'C');
+  assert.deepEqual([...(await store.cacheGetMany([a, b, clash])).entries()].map(([k, r]) => [k, r.text]).sort(), [[clash, 'C'], [b, 'B']]);
+  // A key of another form still round-trips (its prefix comes from its own hash).
+  await store.cachePut('not-a-current-key', SUT, response('D'));
+  assert.equal((await store.cacheGet('not-a-current-key'))?.text, 'D');
 });

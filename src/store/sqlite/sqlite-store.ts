@@ -15,6 +15,7 @@ import { rowToResult, type ResultDbRow } from '../result-row.js';
 import { openConnection } from './connection.js';
 import { encodeItems, encodeResults } from './writes.js';
 import { InlineWriter, ThreadWriter, type SqliteWriter } from './writer.js';
+import { cachePrefix, tagRange } from './cache-prefix.js';
 
 export const DEFAULT_STORE_PATH = '.jai-trust/jai-trust.db';
 const RESULT_PAGE_SIZE = 500;
@@ -82,8 +83,8 @@ export class SqliteStore implements Store {
         WHERE s.reuse_key = ? AND s.run_id <> ? ORDER BY r.created_at DESC, r.id DESC LIMIT 1`).pluck(),
       countResults: db.prepare('SELECT count(*) FROM results WHERE run_id = ?').pluck(),
       getImage: db.prepare('SELECT media_type, data FROM images WHERE sha256 = ?'),
-      // ';' sorts right after ':', so this range is exactly the keys '<tag>:…' (one index probe).
-      cacheHasTag: db.prepare("SELECT 1 FROM response_cache WHERE key >= ? || ':' AND key < ? || ';' LIMIT 1").pluck(),
+      // The prefixes of a tag's keys are one range of the prefix index (see cache-prefix.ts): one probe.
+      cacheHasTag: db.prepare('SELECT 1 FROM response_cache WHERE key_prefix BETWEEN ? AND ? LIMIT 1').pluck(),
       // Keyset pages: no statement stays open between pages, so callers may interleave other queries.
       suts: db.prepare('SELECT DISTINCT sut FROM results WHERE run_id = ? ORDER BY sut').pluck(),
       // A result whose messages are the item's own stores none (messages_json NULL): read them from the item.
@@ -167,14 +168,18 @@ export class SqliteStore implements Store {
   }
 
   async cacheHasTag(tag: string): Promise<boolean> {
-    return this.statements.cacheHasTag.get(tag, tag) !== undefined;
+    return this.statements.cacheHasTag.get(...tagRange(tag)) !== undefined;
   }
 
   async cacheGetMany(keys: readonly string[]): Promise<Map<string, SutResponse>> {
     const found = new Map<string, SutResponse>();
     for (let i = 0; i < keys.length; i += LOOKUP_BATCH) {
       const batch = keys.slice(i, i + LOOKUP_BATCH);
-      for (const [key, json] of this.lookup('cache', batch.length).all(...batch) as [string, string][]) found.set(key, JSON.parse(json) as SutResponse);
+      const wanted = new Set(batch);
+      // Found by prefix; only a row whose full key is one of those asked for is an answer.
+      for (const [key, json] of this.lookup('cache', batch.length).all(...batch.map(cachePrefix)) as [string, string][]) {
+        if (wanted.has(key)) found.set(key, JSON.parse(json) as SutResponse);
+      }
     }
     return found;
   }
@@ -188,7 +193,7 @@ export class SqliteStore implements Store {
     statement =
       query === 'done'
         ? this.db.prepare(`SELECT item_id FROM results WHERE run_id = ? AND sut = ? AND item_id IN (${keys})`).pluck()
-        : this.db.prepare(`SELECT key, response_json FROM response_cache WHERE key IN (${keys})`).raw();
+        : this.db.prepare(`SELECT key, response_json FROM response_cache WHERE key_prefix IN (${keys})`).raw();
     this.lookups.set(id, statement);
     return statement;
   }

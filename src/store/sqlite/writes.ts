@@ -10,6 +10,7 @@ import type { Item, Message } from '../../items/schema.js';
 import type { Verdict } from '../../evaluators/evaluator.js';
 import type { SutResponse } from '../../suts/sut.js';
 import type { ResultRecord } from '../store.js';
+import { cachePrefix } from './cache-prefix.js';
 
 /** A result on the wire: positional, so that no key is repeated per result. */
 type WireResult = [
@@ -102,7 +103,7 @@ export class WriteApplier {
       insertResult: db.prepare(`INSERT OR IGNORE INTO results (${RESULT_COLUMNS.join(', ')}) VALUES (${RESULT_COLUMNS.map(() => '?').join(', ')})`),
       insertImage: db.prepare('INSERT OR IGNORE INTO images (sha256, media_type, data) VALUES (?, ?, ?)'),
       insertError: db.prepare('INSERT INTO errors (run_id, sut, item_id, stage, message, attempts, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)'),
-      cachePut: db.prepare('INSERT OR REPLACE INTO response_cache (key, sut, response_json, created_at) VALUES (?, ?, ?, ?)'),
+      cachePut: db.prepare('INSERT OR REPLACE INTO response_cache (key_prefix, key, sut, response_json, created_at) VALUES (?, ?, ?, ?, ?)'),
       saveItem: db.prepare('INSERT OR IGNORE INTO items (suite_hash, item_id, category, expected, persona, item_json) VALUES (?, ?, ?, ?, ?, ?)'),
       copy: db.prepare(`INSERT OR IGNORE INTO results (run_id, cached, attempts, latency_ms, created_at, ${COPIED.join(', ')})
         SELECT @runId, 1, 0, NULL, @now, ${COPIED.join(', ')} FROM results
@@ -130,7 +131,7 @@ export class WriteApplier {
         for (const item of JSON.parse(op.json) as Item[]) s.saveItem.run(op.suiteHash, item.id, item.category, item.expected, item.persona, JSON.stringify(item));
         return;
       case 'cachePut':
-        s.cachePut.run(op.key, op.sut, op.responseJson, now);
+        s.cachePut.run(cachePrefix(op.key), op.key, op.sut, op.responseJson, now);
         return;
       case 'flush':
         return;
@@ -148,7 +149,7 @@ export class WriteApplier {
     const [runId, sut, itemId, , , , , , response, , , , verdicts, error, attempts] = w;
     const inserted = s.insertResult.run(resultRow(w));
     const cacheKey = w[19];
-    if (cacheKey !== null && response) s.cachePut.run(cacheKey, sut, JSON.stringify(response), now);
+    if (cacheKey !== null && response) s.cachePut.run(cachePrefix(cacheKey), cacheKey, sut, JSON.stringify(response), now);
     if (inserted.changes === 0) return; // already stored (resume overlap): keep the first, add nothing
     for (const v of verdicts) if (v.error) s.insertError.run(runId, sut, itemId, `evaluator:${v.evaluator}`, v.error, 1, now);
     if (error) s.insertError.run(runId, sut, itemId, 'sut', error, attempts, now);
