@@ -4,6 +4,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { HttpClient } from '../../src/suts/http.js';
+import { RetryableError } from '../../src/suts/sut.js';
 
 /** A real HTTP server on loopback that answers every POST with a small JSON body, counting connections. */
 async function startServer(delayMs = 0): Promise<{ server: Server; base: string; connections: () => number }> {
@@ -108,4 +109,23 @@ test('HttpClient.preconnect: a connection the server closed or wrote to is not u
   await until(() => open.size === 3);
   await second.close();
   await until(() => open.size === 0);
+});
+
+test('HttpClient.preconnect: an endpoint that is down costs nothing more; its requests fail as retryable connection errors', async () => {
+  // A port with nothing listening: take one, then close it.
+  const { server, base } = await startServer();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  const client = new HttpClient(base, 2, 5_000);
+  const unhandled: unknown[] = [];
+  const onError = (e: unknown): void => void unhandled.push(e);
+  process.on('uncaughtException', onError);
+  try {
+    client.preconnect();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    await assert.rejects(client.postJson('/x', {}, {}), (e: unknown) => e instanceof RetryableError && /connection failed: ECONNREFUSED/.test((e as Error).message));
+    assert.deepEqual(unhandled, []);
+  } finally {
+    process.off('uncaughtException', onError);
+    await client.close();
+  }
 });
