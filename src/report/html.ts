@@ -120,7 +120,7 @@ export async function writeHtmlReport(
   try {
     for await (const row of results) await report.add(row);
   } catch (err) {
-    await report.abort();
+    await report.dispose();
     throw err;
   }
   await report.finish(summary);
@@ -170,8 +170,8 @@ export class HtmlReportWriter {
     this.total++;
   }
 
-  /** Gives up: removes the spill file (the report itself is only written by `finish`). */
-  async abort(): Promise<void> {
+  /** Removes the spill file: after `finish`, or instead of it when the results could not be read (no report is written then). */
+  async dispose(): Promise<void> {
     await closeStream(this.spillStream);
     await rm(this.spillDir, { recursive: true, force: true });
   }
@@ -223,7 +223,7 @@ export class HtmlReportWriter {
         if (outStream) await closeStream(outStream);
         await rm(tmpPath, { force: true });
       }
-      await this.abort();
+      await this.dispose();
     }
   }
 

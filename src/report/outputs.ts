@@ -51,7 +51,7 @@ export async function writeRunOutputs(store: Store, run: RunRecord, outDir: stri
       await report.add(row);
     }, (name) => attackByName?.(name)?.kind);
   } catch (err) {
-    await report.abort();
+    await report.dispose();
     out.destroy();
     throw err;
   }

@@ -20,8 +20,11 @@ const SPARE_MAX_AGE_MS = 4_000;
 interface SpareConnection {
   socket: Socket;
   openedAt: number;
-  /** Its 'readable' listener (the server sent data or closed it): removed when undici takes it. */
-  unusable: () => void;
+}
+
+/** A spare connection must stay silent: data or an end from the server means it cannot be used. */
+function destroyWhenReadable(this: Socket): void {
+  this.destroy();
 }
 
 export class HttpClient {
@@ -73,12 +76,8 @@ export class HttpClient {
         }
         // Unreferenced while spare: an unused connection must not keep the process alive.
         socket.unref();
-        // A spare connection must stay silent: data or an end from the server means it cannot be used.
-        const unusable = (): void => {
-          socket.destroy();
-        };
-        socket.once('readable', unusable);
-        this.spare.push({ socket, openedAt: performance.now(), unusable });
+        socket.once('readable', destroyWhenReadable);
+        this.spare.push({ socket, openedAt: performance.now() });
       });
     }
   }
@@ -93,13 +92,12 @@ export class HttpClient {
     // As undici does before it reuses an idle connection: let what is pending on it (a close, a
     // stray 408) arrive first, one loop turn. undici also expects this callback later, not within this call.
     setImmediate(() => {
-      const { socket, unusable } = spare;
-      if (socket.destroyed || socket.readableLength > 0) {
-        socket.destroy();
+      const { socket } = spare;
+      if (socket.destroyed) {
         this.connect(options, callback);
         return;
       }
-      socket.off('readable', unusable);
+      socket.off('readable', destroyWhenReadable);
       socket.ref();
       callback(null, socket);
     });

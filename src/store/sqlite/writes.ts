@@ -131,7 +131,7 @@ export class WriteApplier {
         for (const item of JSON.parse(op.json) as Item[]) s.saveItem.run(op.suiteHash, item.id, item.category, item.expected, item.persona, JSON.stringify(item));
         return;
       case 'cachePut':
-        s.cachePut.run(cachePrefix(op.key), op.key, op.sut, op.responseJson, now);
+        this.putCache(op.key, op.sut, op.responseJson, now);
         return;
       case 'flush':
         return;
@@ -144,12 +144,17 @@ export class WriteApplier {
     }
   }
 
+  /** Every cache entry is stored under its key's prefix (cache-prefix.ts), the full key beside it. */
+  private putCache(key: string, sut: string, responseJson: string, now: string): void {
+    this.s.cachePut.run(cachePrefix(key), key, sut, responseJson, now);
+  }
+
   private insertResult(w: WireResult, now: string): void {
     const s = this.s;
     const [runId, sut, itemId, , , , , , response, , , , verdicts, error, attempts] = w;
     const inserted = s.insertResult.run(resultRow(w));
     const cacheKey = w[19];
-    if (cacheKey !== null && response) s.cachePut.run(cachePrefix(cacheKey), cacheKey, sut, JSON.stringify(response), now);
+    if (cacheKey !== null && response) this.putCache(cacheKey, sut, JSON.stringify(response), now);
     if (inserted.changes === 0) return; // already stored (resume overlap): keep the first, add nothing
     for (const v of verdicts) if (v.error) s.insertError.run(runId, sut, itemId, `evaluator:${v.evaluator}`, v.error, 1, now);
     if (error) s.insertError.run(runId, sut, itemId, 'sut', error, attempts, now);
