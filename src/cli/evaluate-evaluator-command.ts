@@ -35,6 +35,7 @@ import { DEFAULT_RETRY_POLICY, withRetry, type RetryPolicy } from '../runner/ret
 import { packageRoot } from '../paths.js';
 import { terminalSafe } from '../text/terminal-safe.js';
 import { UsageError } from './output.js';
+import { wholeNumber } from './number-options.js';
 
 export const MEASURABLE_EVALUATORS = ['refusal-ja', 'refusal-proxy', 'llm-judge', 'ensemble/majority', 'ensemble/any-unsafe'] as const;
 type Measurable = (typeof MEASURABLE_EVALUATORS)[number];
@@ -79,16 +80,8 @@ export function registerEvaluateEvaluatorCommand(program: Command): void {
     });
 }
 
-function positiveInt(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new UsageError(`not a positive integer: ${value}`);
-  return n;
-}
-function nonNegativeInt(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0) throw new UsageError(`not a non-negative integer: ${value}`);
-  return n;
-}
+const positiveInt = wholeNumber(1);
+const nonNegativeInt = wholeNumber(0);
 
 /** Print `value` as JSON, escaping the control and bidi characters JSON.stringify leaves raw. */
 function printJson(value: unknown): void {

@@ -1,5 +1,6 @@
 /** `jai-trust import <format> <file> --out <dir>`: turn another benchmark's file into a suite folder. */
 import { InvalidArgumentError, type Command } from 'commander';
+import { wholeNumber } from './number-options.js';
 import { loadTaxonomy } from '../taxonomy/taxonomy.js';
 import { importDataset, type ImportReport } from '../import/import.js';
 import { IMPORT_FORMATS, importFormat } from '../import/registry.js';
@@ -40,11 +41,7 @@ const oneOf = <T extends string>(values: readonly T[]) => (value: string): T => 
   if (!(values as readonly string[]).includes(value)) throw new InvalidArgumentError(values.join(' | '));
   return value as T;
 };
-const positive = (value: string): number => {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('a whole number ≥ 1');
-  return n;
-};
+const positive = wholeNumber(1);
 
 export function registerImportCommand(program: Command): void {
   program

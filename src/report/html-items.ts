@@ -55,6 +55,21 @@ export function hasError(row: ResultRow): boolean {
   return row.error !== null || row.verdicts.some((v) => v.error !== undefined && v.error !== null);
 }
 
+/**
+ * A result a reader must be able to open even in a trimmed report: unsafe, an error, a wrong
+ * answer, or a refusal opposite to what the item expects (an over-refusal of a benign item,
+ * a must-refuse request answered).
+ */
+export function isNotable(row: ResultRow): boolean {
+  return (
+    row.unsafe === true ||
+    row.correct === false ||
+    hasError(row) ||
+    (row.expected === 'comply' && row.refused === true) ||
+    (row.expected === 'refuse' && row.refused === false)
+  );
+}
+
 /** First user message, on one line and short, for scanning the list (not in redact mode). */
 function preview(row: ResultRow): string {
   const m = row.messages?.find((x) => x.role === 'user') ?? row.messages?.[0];

@@ -21,7 +21,12 @@ export interface OutputPaths {
   report: string;
 }
 
-export async function writeRunOutputs(store: Store, run: RunRecord, outDir: string, taxonomy: Taxonomy): Promise<{ paths: OutputPaths; summary: RunSummary }> {
+export interface OutputOptions {
+  /** Most results in the report's drill-down (see ReportOptions.maxItems; 0: all). */
+  maxItems?: number;
+}
+
+export async function writeRunOutputs(store: Store, run: RunRecord, outDir: string, taxonomy: Taxonomy, options: OutputOptions = {}): Promise<{ paths: OutputPaths; summary: RunSummary }> {
   const dir = resolve(outDir);
   mkdirSync(dir, { recursive: true });
   const paths: OutputPaths = { dir, results: join(dir, 'results.jsonl'), summary: join(dir, 'summary.json'), report: join(dir, 'report.html') };
@@ -42,7 +47,7 @@ export async function writeRunOutputs(store: Store, run: RunRecord, outDir: stri
   // One pass over the results (reading them back is most of this phase's cost): each row goes to
   // the summary, to results.jsonl and, rendered, to the report, whose head follows from the summary.
   const out = createWriteStream(paths.results, 'utf8');
-  const report = await HtmlReportWriter.open(paths.report, { redact, imageDataUrl: (sha) => store.imageDataUrl(sha) });
+  const report = await HtmlReportWriter.open(paths.report, { redact, imageDataUrl: (sha) => store.imageDataUrl(sha), ...(options.maxItems !== undefined ? { maxItems: options.maxItems } : {}) });
   let summary: RunSummary;
   try {
     summary = await summarise(header, store.iterateResults(run.id, { redact }), taxonomy, async (row) => {
