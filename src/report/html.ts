@@ -7,10 +7,10 @@
  * never enters a <script> block, a URL or an unquoted attribute, and a strict CSP allows only
  * the report's own inline script and style sheet, by hash.
  *
- * Results are iterated once and never held in memory: each rendered item is appended to a
- * spill file and remembered as a byte range, so the drill-down can be grouped by SUT and
+ * Results are iterated once and never held in memory: each result is appended to a spill file
+ * (as a JSON line) and remembered as a byte range, so the drill-down can be grouped by SUT and
  * category whatever order the rows arrive in, and a large run's report can show a selection
- * (see drill-down-budget.ts) chosen once all results have been seen.
+ * (see drill-budget.ts) chosen once all results have been seen; only that selection is rendered.
  */
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { mkdtemp, open, rename, rm, type FileHandle } from 'node:fs/promises';
@@ -56,7 +56,7 @@ export const DEFAULT_MAX_ITEMS = 5000;
 interface Group {
   sut: string;
   category: string;
-  /** Each result's byte range in the spill file, in arrival order: flat [start, end, start, end, …]. */
+  /** Each result's byte range (one JSON line) in the spill file, in arrival order: flat [start, end, start, end, …]. */
   spans: number[];
   /** Whether each result is notable (isNotable), in the same order. */
   notable: boolean[];
@@ -90,6 +90,9 @@ function selectedRanges(g: Group, quota: GroupQuota): { ranges: number[]; shown:
 }
 
 const key = (sut: string, category: string): string => `${sut}\u0000${category}`;
+
+/** The spill file in the writer's temporary directory: one JSON line per result. */
+const SPILL_FILE = 'results.jsonl';
 
 async function closeStream(s: WriteStream): Promise<void> {
   if (s.closed) return;
@@ -133,6 +136,22 @@ async function* readRanges(file: FileHandle, ranges: number[], depth = 16, maxCh
     if (next < chunks.length) start();
     yield buf;
   }
+}
+
+/** The JSON lines in byte ranges of the spill file, parsed (a range may hold several lines, a read may cut one). */
+async function* readRows(file: FileHandle, ranges: number[]): AsyncGenerator<ResultRow> {
+  let rest: Buffer | null = null;
+  for await (const buf of readRanges(file, ranges)) {
+    const data: Buffer = rest ? Buffer.concat([rest, buf]) : buf;
+    let from = 0;
+    // A newline byte never occurs inside a multi-byte UTF-8 character, nor inside JSON.stringify's output but at its end.
+    for (let nl = data.indexOf(10, from); nl !== -1; nl = data.indexOf(10, from)) {
+      yield JSON.parse(data.toString('utf8', from, nl)) as ResultRow;
+      from = nl + 1;
+    }
+    rest = from < data.length ? data.subarray(from) : null;
+  }
+  if (rest) throw new Error(`report spill file: a result without its line end (${rest.length} bytes)`);
 }
 
 async function imagesOf(row: ResultRow, lookup: (sha256: string) => Promise<string | undefined>): Promise<Map<string, string> | undefined> {
@@ -182,22 +201,23 @@ export class HtmlReportWriter {
 
   static async open(path: string, options: ReportOptions & { redact: boolean }): Promise<HtmlReportWriter> {
     const spillDir = await mkdtemp(join(tmpdir(), 'jai-trust-report-'));
-    const spillStream = createWriteStream(join(spillDir, 'items.html'), { flags: 'wx', highWaterMark: 1 << 20 });
+    const spillStream = createWriteStream(join(spillDir, SPILL_FILE), { flags: 'wx', highWaterMark: 1 << 20 });
     return new HtmlReportWriter(path, options, spillDir, spillStream, new StreamSink(spillStream));
   }
 
-  /** Renders one result into the spill file and remembers where it went. */
-  async add(row: ResultRow): Promise<void> {
+  /**
+   * Spills one result and remembers where it went; it is rendered at `finish`, if the drill-down
+   * shows it. `json`: the row as JSON.stringify gives it (run_id may be left out: the report does not show it), when the caller has made it already.
+   */
+  async add(row: ResultRow, json?: string): Promise<void> {
     const k = key(row.sut, row.category);
     let g = this.groups.get(k);
     if (!g) {
       g = { sut: row.sut, category: row.category, spans: [], notable: [], notableCount: 0, items: 0, unsafe: 0, errors: 0 };
       this.groups.set(k, g);
     }
-    const { redact, imageDataUrl } = this.options;
     const start = this.spill.position;
-    const images = imageDataUrl && !redact ? await imagesOf(row, imageDataUrl) : undefined;
-    await this.spill.write(renderItem(row, { redact, maxTextChars: this.options.maxTextChars ?? 50_000, ...(images ? { images } : {}) }));
+    await this.spill.write((json ?? JSON.stringify(row)) + '\n');
     g.spans.push(start, this.spill.position);
     const notable = isNotable(row);
     g.notable.push(notable);
@@ -265,6 +285,12 @@ export class HtmlReportWriter {
     }
   }
 
+  private async render(row: ResultRow): Promise<string> {
+    const { redact, imageDataUrl } = this.options;
+    const images = imageDataUrl && !redact ? await imagesOf(row, imageDataUrl) : undefined;
+    return renderItem(row, { redact, maxTextChars: this.options.maxTextChars ?? 50_000, ...(images ? { images } : {}) });
+  }
+
   private async writeDrillDown(out: StreamSink, summary: RunSummary): Promise<void> {
     const { groups, total } = this;
     const names = new Map<string, { ja: string; en: string }>();
@@ -312,7 +338,7 @@ export class HtmlReportWriter {
         `<button type="button" id="f-open">すべて開く / expand</button><button type="button" id="f-close">すべて閉じる / collapse</button>` +
         `<span class="count">表示 / shown: <strong id="f-count">${shown}</strong> / ${shown}</span></div>\n`,
     );
-    const spillFile = await open(join(this.spillDir, 'items.html'), 'r');
+    const spillFile = await open(join(this.spillDir, SPILL_FILE), 'r');
     try {
       for (const [si, sut] of sutOrder.entries()) {
         const sutGroups = catOrder.map((c) => groups.get(key(sut, c))).filter((g): g is Group => g !== undefined);
@@ -332,7 +358,7 @@ export class HtmlReportWriter {
               (nm ? `${e(nm.ja)}<span class="en">${e(nm.en)}</span>` : '') +
               `<span class="stats">${g.items} 件 / items · 不安全 / unsafe ${g.unsafe} · エラー / errors ${g.errors}${partial}</span></h4>\n`,
           );
-          for await (const buf of readRanges(spillFile, pick.ranges)) await out.writeBuffer(buf);
+          for await (const row of readRows(spillFile, pick.ranges)) await out.write(await this.render(row));
           await out.write('</section>\n');
         }
         await out.write('</section>\n');

@@ -52,8 +52,9 @@ export async function writeRunOutputs(store: Store, run: RunRecord, outDir: stri
   try {
     summary = await summarise(header, store.iterateResults(run.id, { redact }), taxonomy, async (row) => {
       const { run_id: _runId, ...line } = row;
-      if (!out.write(JSON.stringify(line) + '\n')) await once(out, 'drain');
-      await report.add(row);
+      const json = JSON.stringify(line);
+      if (!out.write(json + '\n')) await once(out, 'drain');
+      await report.add(row, json);
     }, (name) => attackByName?.(name)?.kind);
   } catch (err) {
     await report.dispose();

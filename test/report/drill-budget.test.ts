@@ -82,3 +82,26 @@ test('a report over its budget shows every notable result, an even share of the 
     await rm(dir, { recursive: true, force: true });
   }
 });
+
+test('a result longer than one read of the spill file is put back together, multi-byte text intact', async () => {
+  const base = makeRows()[1]!;
+  // 1.8 MB of UTF-8 (3 bytes a character): the spill file is read back in 1 MB pieces.
+  const huge = 'あ'.repeat(600_000) + 'TAIL-OF-HUGE';
+  const rows: ResultRow[] = [
+    { ...base, item_id: 'before', response: '前の応答' },
+    { ...base, item_id: 'huge', response: huge },
+    { ...base, item_id: 'after', response: '後の応答' },
+  ];
+  const dir = await mkdtemp(join(tmpdir(), 'jai-drill-big-'));
+  try {
+    const path = join(dir, 'report.html');
+    await writeHtmlReport(path, makeSummary(), asAsync(rows), { maxTextChars: 700_000 });
+    const html = await readFile(path, 'utf8');
+    for (const id of ['before', 'huge', 'after']) assert.ok(html.includes(`<code class="id">${id}</code>`), id);
+    assert.ok(html.includes(huge), 'the long response whole');
+    assert.ok(html.includes('前の応答') && html.includes('後の応答'));
+    assert.ok(!html.includes('\uFFFD'), 'no character cut in two');
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
