@@ -201,13 +201,14 @@ function gitState(): { commit: string; modified_src: string[] } | undefined {
 }
 
 /**
- * Copies the compiled CLI (dist/src, package.json, data/) into `dir` and links node_modules, so
+ * Copies the compiled CLI (dist/src and the taxonomy cache, package.json, data/) into `dir` and links node_modules, so
  * that a rebuild of dist/ while the bench runs (tests, other work in the checkout) cannot swap
  * the code under measurement halfway through. Returns the snapshot's main.js.
  */
 function snapshotCli(dir: string): string {
   const pkg = join(dir, 'pkg');
   cpSync(join(root, 'dist', 'src'), join(pkg, 'dist', 'src'), { recursive: true });
+  cpSync(join(root, 'dist', 'taxonomy.cache.json'), join(pkg, 'dist', 'taxonomy.cache.json'));
   cpSync(join(root, 'data'), join(pkg, 'data'), { recursive: true });
   cpSync(join(root, 'package.json'), join(pkg, 'package.json'));
   symlinkSync(join(root, 'node_modules'), join(pkg, 'node_modules'), 'dir');
