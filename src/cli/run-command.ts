@@ -20,6 +20,8 @@ import { writeRunOutputs } from '../report/outputs.js';
 import { toolVersion } from '../paths.js';
 import { openStore, storePath } from './store-option.js';
 import { printSummary, UsageError } from './output.js';
+import { wholeNumber } from './number-options.js';
+import { DEFAULT_MAX_ITEMS } from '../report/html.js';
 
 export interface RunFlags {
   suite?: string;
@@ -44,6 +46,7 @@ export interface RunFlags {
   config?: string;
   resume?: string;
   quiet?: boolean;
+  reportMaxItems?: number;
   /** For tests: retry delay base in ms. */
   retryBaseMs?: number;
   attack?: string;
@@ -84,6 +87,7 @@ export function registerRunCommand(program: Command): void {
     .option('--config <file>', 'config file (default ./jai-trust.yaml when present)')
     .option('--resume <run-id>', 'resume an interrupted run: finished items are kept, the rest are run')
     .option('--quiet', 'no progress output')
+    .option('--report-max-items <n>', `results shown in report.html's drill-down, notable ones first (0: all; default ${DEFAULT_MAX_ITEMS}); results.jsonl always has all`, wholeNumber(0))
     .option('--retry-base-ms <ms>', 'base delay of exponential backoff (default 500)', int)
     .action(async (flags: RunFlags) => {
       process.exitCode = await runCommand(flags);
@@ -244,7 +248,7 @@ async function executePlannedRun(store: Store, taxonomy: Taxonomy, run: RunRecor
     }
     await store.setRunStatus(run.id, 'completed', new Date().toISOString());
     const finished = (await store.getRun(run.id))!;
-    const { paths, summary } = await writeRunOutputs(store, finished, config.out ?? `out/${run.id}`, taxonomy);
+    const { paths, summary } = await writeRunOutputs(store, finished, config.out ?? `out/${run.id}`, taxonomy, { ...(flags.reportMaxItems !== undefined ? { maxItems: flags.reportMaxItems } : {}) });
     printSummary(summary, outcome);
     process.stdout.write(`\nreport:  ${paths.report}\nresults: ${paths.results}\nsummary: ${paths.summary}\n`);
     return 0;

@@ -19,6 +19,10 @@ test('report --max-items trims the drill-down, refused items answered by a compl
   const run = await runCli(['run', '--suite', suite, '--sut', 'ref/comply-echo', '--store', store, '--out', join(dir, 'out')]);
   assert.equal(run.code, 0, run.stderr);
   assert.equal(count(readFileSync(join(dir, 'out', 'report.html'), 'utf8'), '<details class="item"'), 12, 'a small run shows everything');
+  // The same budget straight from `run`.
+  const budgeted = await runCli(['run', '--suite', suite, '--sut', 'ref/comply-echo', '--store', join(dir, 'db2.sqlite'), '--out', join(dir, 'out2'), '--report-max-items', '3']);
+  assert.equal(budgeted.code, 0, budgeted.stderr);
+  assert.equal(count(readFileSync(join(dir, 'out2', 'report.html'), 'utf8'), '<details class="item"'), 3);
 
   const trimmed = await runCli(['report', 'latest', '--store', store, '--out', join(dir, 'trimmed'), '--max-items', '4']);
   assert.equal(trimmed.code, 0, trimmed.stderr);
