@@ -207,7 +207,8 @@ export class HtmlReportWriter {
 
   /**
    * Spills one result and remembers where it went; it is rendered at `finish`, if the drill-down
-   * shows it. `json`: the row as JSON.stringify gives it (run_id may be left out: the report does not show it), when the caller has made it already.
+   * shows it. `json`: the row as JSON.stringify gives it, when the caller has made it already
+   * (run_id may be left out: the report does not show it).
    */
   async add(row: ResultRow, json?: string): Promise<void> {
     const k = key(row.sut, row.category);
